@@ -1,0 +1,242 @@
+// Package config is the `diagctl config` command group.
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/config"
+	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/httpx"
+)
+
+// NewCmdConfig builds `diagctl config` and its subcommands.
+func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config <command>",
+		Short: "Show and change settings in the config file",
+		Long: `Show and change settings in the config file.
+
+Settings resolve in this order: flag, environment variable, profiles.<profile>.<key>
+in the config file, the file's top-level <key>, the default. With --profile, set and
+unset change the profile's section.
+
+Keys:
+` + keyHelp() + "\n\n" + exit.StatusHelp,
+	}
+	cmd.AddCommand(newCmdPath(f), newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdUnset(f))
+	return cmd
+}
+
+func keyHelp() string {
+	var b strings.Builder
+	for _, s := range config.Settings {
+		fmt.Fprintf(&b, "  %-22s %s (env %s)\n", s.Key, s.Help, strings.Join(s.Env, ", "))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func completeKeys(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return config.Keys(), cobra.ShellCompDirectiveNoFileComp
+}
+
+func knownKey(key string) (config.Setting, error) {
+	s, ok := config.Lookup(key)
+	if !ok {
+		return s, exit.UsageErrorf("run 'diagctl config list' to see the keys", "unknown config key %q", key)
+	}
+	return s, nil
+}
+
+func newCmdPath(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print the config file's path",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := f.Globals.ConfigPath
+			if path == "" {
+				path = config.DefaultPath(f.Getenv)
+			}
+			fmt.Fprintln(f.IOStreams.Out, path)
+			return nil
+		},
+	}
+}
+
+type listEntry struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+}
+
+func shown(v config.Value) string {
+	if v.Secret && v.Value != "" {
+		return httpx.Redacted
+	}
+	return v.Value
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List every setting, its value and where it comes from (secrets redacted)",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			var entries []listEntry
+			for _, v := range cfg.List() {
+				entries = append(entries, listEntry{Key: v.Key, Value: shown(v), Source: v.Source})
+			}
+			if f.Globals.JSON {
+				return writeJSON(f.IOStreams.Out, entries)
+			}
+			tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
+			for _, e := range entries {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, dash(e.Value), dash(e.Source))
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newCmdGet(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "get KEY",
+		Short:             "Print a setting's resolved value (a secret shows as [redacted])",
+		Args:              cmdutil.ExactArgs(1, "KEY"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := knownKey(args[0]); err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			v := cfg.Get(strings.ToLower(args[0]))
+			if v.Value == "" {
+				return exit.Errorf(exit.Failure, "set it with: diagctl config set "+v.Key+" VALUE", "%s is not set", v.Key)
+			}
+			if f.Globals.JSON {
+				return writeJSON(f.IOStreams.Out, listEntry{Key: v.Key, Value: shown(v), Source: v.Source})
+			}
+			fmt.Fprintln(f.IOStreams.Out, shown(v))
+			return nil
+		},
+	}
+}
+
+func newCmdSet(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set KEY [VALUE]",
+		Short: "Write a setting to the config file (mode 0600)",
+		Long: `Write a setting to the config file, which is created with mode 0600.
+
+A secret (sandbox.password, logs.token, symbols.token, report-task.api-key) is never
+taken from the command line, where it would stay in the shell history: leave VALUE
+out and type it at the prompt, or pipe it on stdin.`,
+		Example: `  diagctl config set sandbox.server sandbox.lab.example
+  diagctl --profile prod config set logs.region cn-north-4
+  printenv LOGS_TOKEN | diagctl config set logs.token`,
+		Args:              cmdutil.RangeArgs(1, 2, "KEY [VALUE]"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := knownKey(args[0])
+			if err != nil {
+				return err
+			}
+			if s.Secret && len(args) == 2 {
+				return exit.UsageErrorf("run 'diagctl config set "+s.Key+"' without a value and type it, or pipe it on stdin",
+					"%s is a secret: it is not taken from the command line", s.Key)
+			}
+			if !s.Secret && len(args) == 1 {
+				return exit.FlagErrorf("config set %s needs a VALUE", s.Key)
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			value := ""
+			if len(args) == 2 {
+				value = args[1]
+			} else if value, err = f.Secret(cmdutil.SecretSpec{Key: s.Key, FromStdin: !f.IOStreams.IsStdinTTY(), StdinFlag: "stdin", Label: s.Key + ": "}); err != nil {
+				return err
+			}
+			if strings.HasSuffix(s.Key, ".insecure") {
+				if _, err := parseBool(value); err != nil {
+					return exit.UsageErrorf("use true or false", "%s must be true or false, not %q", s.Key, value)
+				}
+			}
+			if err := cfg.Set(s.Key, value); err != nil {
+				return err
+			}
+			where := cfg.Path()
+			if cfg.Profile() != "" {
+				where += " (profile " + cfg.Profile() + ")"
+			}
+			fmt.Fprintf(f.IOStreams.Info(), "set %s in %s\n", s.Key, where)
+			return nil
+		},
+	}
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean")
+}
+
+func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "unset KEY",
+		Short:             "Remove a setting from the config file",
+		Args:              cmdutil.ExactArgs(1, "KEY"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := knownKey(args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if err := cfg.Unset(s.Key); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IOStreams.Info(), "removed %s from %s\n", s.Key, cfg.Path())
+			return nil
+		},
+	}
+}

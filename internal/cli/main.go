@@ -1,0 +1,111 @@
+// Package cli builds the command tree and runs it: it turns typed errors
+// into the documented exit statuses and prints each error once.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/prompt"
+)
+
+// Main runs diagctl with the process's arguments, streams and environment
+// and returns the exit status. testscript calls it directly.
+func Main() int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	go func() {
+		if _, ok := <-signals; !ok {
+			return
+		}
+		cancel(exit.ErrInterrupted)
+		// A second signal means "now": whatever cleanup is running is
+		// abandoned.
+		if _, ok := <-signals; ok {
+			os.Exit(exit.Interrupted)
+		}
+	}()
+	return Run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+}
+
+// Run executes one command line and returns its exit status.
+func Run(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
+	f := &cmdutil.Factory{
+		IOStreams: ios,
+		Globals:   &cmdutil.GlobalOptions{},
+		Getenv:    getenv,
+		Version:   Version(),
+		Context:   ctx,
+		Prompter:  &prompt.Prompter{IO: ios},
+	}
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exit.OK
+	}
+	if cause := context.Cause(ctx); cause != nil && errors.Is(err, context.Canceled) {
+		err = cause
+	}
+	err = classifyCobraError(err)
+	printError(f, cmd, err)
+	return exit.Code(err)
+}
+
+// classifyCobraError gives cobra's own untyped errors (unknown command,
+// wrong argument count) the usage status.
+func classifyCobraError(err error) error {
+	var c exit.Coder
+	if errors.As(err, &c) {
+		return err
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return &exit.FlagError{Err: err}
+		}
+	}
+	return err
+}
+
+func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
+	w := f.IOStreams.ErrOut
+	hint := exit.Hint(err)
+	if f.Globals.JSON {
+		doc := map[string]any{"error": err.Error(), "exit_status": exit.Code(err)}
+		if hint != "" {
+			doc["hint"] = hint
+		}
+		_ = json.NewEncoder(w).Encode(doc)
+		return
+	}
+	if errors.Is(err, exit.ErrInterrupted) {
+		fmt.Fprintln(w, "interrupted")
+		return
+	}
+	fmt.Fprintln(w, "error: "+err.Error())
+	if hint != "" {
+		fmt.Fprintln(w, "hint: "+hint)
+	}
+	var fe *exit.FlagError
+	if errors.As(err, &fe) && cmd != nil {
+		fmt.Fprintf(w, "\nUsage: %s\nRun '%s --help' for more.\n", cmd.UseLine(), cmd.CommandPath())
+	}
+}

@@ -1,0 +1,111 @@
+// Package cmdutil holds what every command shares: the Factory that builds
+// dependencies lazily and small helpers for flags.
+package cmdutil
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/diagctl/diagctl/internal/config"
+	"github.com/diagctl/diagctl/internal/httpx"
+	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/prompt"
+)
+
+// GlobalOptions are the values of the root's persistent flags.
+type GlobalOptions struct {
+	ConfigPath string
+	Profile    string
+	JSON       bool
+	Quiet      bool
+	NoProgress bool
+	Verbose    bool
+	Timeout    time.Duration
+	Retries    int
+	Insecure   bool
+	CACert     string
+}
+
+// Factory hands dependencies to commands. Everything costly is built on
+// first use, so that `diagctl --version` and completion stay instant.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Globals   *GlobalOptions
+	Getenv    func(string) string
+	Version   string
+	// Context is cancelled (with exit.ErrInterrupted as its cause) on
+	// Ctrl-C or SIGTERM.
+	Context  context.Context
+	Prompter *prompt.Prompter
+
+	bindings   map[string]*pflag.Flag
+	configOnce sync.Once
+	config     *config.Config
+	configErr  error
+}
+
+// Config loads the config file once, from --config, DIAGCTL_CONFIG or the
+// default path, with --profile or DIAGCTL_PROFILE.
+func (f *Factory) Config() (*config.Config, error) {
+	f.configOnce.Do(func() {
+		path := f.Globals.ConfigPath
+		if path == "" {
+			path = config.DefaultPath(f.Getenv)
+		}
+		profile := f.Globals.Profile
+		if profile == "" {
+			profile = f.Getenv("DIAGCTL_PROFILE")
+		}
+		f.config, f.configErr = config.Load(path, profile, f.Getenv)
+		if f.configErr == nil {
+			for key, flag := range f.bindings {
+				f.config.BindFlag(key, flag)
+			}
+		}
+	})
+	return f.config, f.configErr
+}
+
+// HTTPOptions are the shared HTTP settings for one service: the global
+// flags, then that service's ca-cert and insecure settings.
+func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
+	g := f.Globals
+	o := httpx.Options{
+		Service:   service,
+		UserAgent: "diagctl/" + f.Version,
+		Timeout:   g.Timeout,
+		Retries:   g.Retries,
+		Insecure:  g.Insecure,
+		CACert:    g.CACert,
+		Warn:      f.IOStreams.ErrOut,
+	}
+	if g.Verbose {
+		o.Trace = f.IOStreams.ErrOut
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return o, err
+	}
+	if !o.Insecure {
+		if o.Insecure, err = cfg.Bool(service + ".insecure"); err != nil {
+			return o, err
+		}
+	}
+	if o.CACert == "" {
+		o.CACert = cfg.String(service + ".ca-cert")
+	}
+	return o, nil
+}
+
+// BindFlag makes flag the first source of config key. Commands bind their
+// setting flags when they are built; the bindings apply when the config is
+// loaded.
+func (f *Factory) BindFlag(key string, flag *pflag.Flag) {
+	if f.bindings == nil {
+		f.bindings = map[string]*pflag.Flag{}
+	}
+	f.bindings[key] = flag
+}

@@ -1,0 +1,333 @@
+// Package config resolves settings from flags, the environment and one
+// YAML file, through a private viper instance (never viper's global one).
+//
+// Precedence: flag, environment, profiles.<profile>.<key>, top-level <key>,
+// default.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/diagctl/diagctl/internal/exit"
+)
+
+// Config is the loaded file plus the environment and the bound flags.
+type Config struct {
+	path    string
+	profile string
+	exists  bool
+	mode    fs.FileMode
+	v       *viper.Viper
+	getenv  func(string) string
+	flags   map[string]*pflag.Flag
+}
+
+// DefaultPath is DIAGCTL_CONFIG, else $XDG_CONFIG_HOME/diagctl/config.yaml,
+// else ~/.config/diagctl/config.yaml.
+func DefaultPath(getenv func(string) string) string {
+	if p := getenv("DIAGCTL_CONFIG"); p != "" {
+		return p
+	}
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			if h, err := os.UserHomeDir(); err == nil {
+				home = h
+			}
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "diagctl", "config.yaml")
+}
+
+var profileName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// Load reads the file at path (a missing file is an empty configuration)
+// and refuses a file that holds a secret and is readable by others.
+func Load(path, profile string, getenv func(string) string) (*Config, error) {
+	c := &Config{path: path, profile: profile, getenv: getenv, flags: map[string]*pflag.Flag{}, v: viper.New()}
+	c.v.SetConfigType("yaml")
+	if profile != "" && !profileName.MatchString(profile) {
+		return nil, exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", profile)
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, exit.Wrap(err, exit.Failure, "cannot read config file", "check the path given by --config or DIAGCTL_CONFIG")
+	default:
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, exit.Wrap(err, exit.Failure, "cannot read config file", "")
+		}
+		c.exists, c.mode = true, st.Mode().Perm()
+		if err := c.v.ReadConfig(bytes.NewReader(data)); err != nil {
+			return nil, exit.Wrap(err, exit.Usage, "config file "+path+" is not valid YAML", "fix the file, or point --config elsewhere")
+		}
+		if err := c.checkSecretPermissions(); err != nil {
+			return nil, err
+		}
+	}
+	if profile != "" && !c.v.IsSet("profiles."+profile) {
+		return nil, exit.UsageErrorf(c.profileHint(), "profile %q is not defined in %s", profile, path)
+	}
+	return c, nil
+}
+
+func (c *Config) profileHint() string {
+	names := c.Profiles()
+	if len(names) == 0 {
+		return "add a profiles." + c.profile + " section to the config file, or drop --profile / DIAGCTL_PROFILE"
+	}
+	return "known profiles: " + strings.Join(names, ", ")
+}
+
+// Profiles lists the profile names defined in the file.
+func (c *Config) Profiles() []string {
+	m := c.v.GetStringMap("profiles")
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// checkSecretPermissions refuses a file that stores a secret and can be
+// read by group or others: anybody on the machine could take it.
+func (c *Config) checkSecretPermissions() error {
+	if c.mode&0o077 == 0 || !c.holdsSecret() {
+		return nil
+	}
+	return exit.Errorf(exit.Usage, "run: chmod 600 "+c.path,
+		"config file %s holds a secret but is readable by others (mode %04o)", c.path, c.mode)
+}
+
+func (c *Config) holdsSecret() bool {
+	for _, s := range Settings {
+		if !s.Secret {
+			continue
+		}
+		if c.v.IsSet(s.Key) {
+			return true
+		}
+		for _, p := range c.Profiles() {
+			if c.v.IsSet("profiles." + p + "." + s.Key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Path is the config file's path, whether or not it exists.
+func (c *Config) Path() string { return c.path }
+
+// Profile is the selected profile ("" for none).
+func (c *Config) Profile() string { return c.profile }
+
+// BindFlag makes flag the first source of key (when the user set it).
+func (c *Config) BindFlag(key string, flag *pflag.Flag) {
+	if flag != nil {
+		c.flags[key] = flag
+	}
+}
+
+// Value is a resolved setting and where it came from.
+type Value struct {
+	Key    string
+	Value  string
+	Source string // "flag --x", "env NAME", "profile P", "file", "default", or "" when unset
+	Secret bool
+}
+
+// Get resolves key through flag, environment, profile, file and default.
+func (c *Config) Get(key string) Value {
+	s, _ := Lookup(key)
+	v := Value{Key: key, Secret: s.Secret}
+	if f, ok := c.flags[key]; ok && f.Changed {
+		v.Value, v.Source = f.Value.String(), "flag --"+f.Name
+		return v
+	}
+	for _, name := range s.Env {
+		if val := c.getenv(name); val != "" {
+			v.Value, v.Source = val, "env "+name
+			return v
+		}
+	}
+	if c.profile != "" {
+		if k := "profiles." + c.profile + "." + key; c.v.IsSet(k) {
+			v.Value, v.Source = c.v.GetString(k), "profile "+c.profile
+			return v
+		}
+	}
+	if c.v.IsSet(key) {
+		v.Value, v.Source = c.v.GetString(key), "file"
+		return v
+	}
+	if s.Default != "" {
+		v.Value, v.Source = s.Default, "default"
+	}
+	return v
+}
+
+// String is the resolved value of key.
+func (c *Config) String(key string) string { return c.Get(key).Value }
+
+// Bool is the resolved value of a true/false key; a bad value is a usage
+// error that says where it came from.
+func (c *Config) Bool(key string) (bool, error) {
+	v := c.Get(key)
+	if v.Value == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v.Value)
+	if err != nil {
+		return false, exit.UsageErrorf("use true or false", "%s from %s is %q, not a boolean", key, v.Source, v.Value)
+	}
+	return b, nil
+}
+
+// List resolves every known key.
+func (c *Config) List() []Value {
+	out := make([]Value, 0, len(Settings))
+	for _, s := range Settings {
+		out = append(out, c.Get(s.Key))
+	}
+	return out
+}
+
+// Set writes key=value into the file (under the selected profile when one
+// is selected), creating the file with mode 0600.
+func (c *Config) Set(key, value string) error {
+	return c.edit(func(root map[string]any) {
+		setPath(root, c.fileKey(key), value)
+	})
+}
+
+// Unset removes key from the file (from the selected profile when one is
+// selected). Removing a key that is not there is not an error.
+func (c *Config) Unset(key string) error {
+	return c.edit(func(root map[string]any) {
+		deletePath(root, c.fileKey(key))
+	})
+}
+
+func (c *Config) fileKey(key string) []string {
+	parts := strings.Split(strings.ToLower(key), ".")
+	if c.profile != "" {
+		return append([]string{"profiles", c.profile}, parts...)
+	}
+	return parts
+}
+
+// edit rewrites the file through a temporary 0600 file and a rename, so a
+// crash never leaves a half-written config and the secret is never briefly
+// world-readable.
+func (c *Config) edit(change func(map[string]any)) error {
+	root := map[string]any{}
+	data, err := os.ReadFile(c.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return exit.Wrap(err, exit.Failure, "cannot read config file", "")
+	}
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return exit.Wrap(err, exit.Failure, "config file "+c.path+" is not valid YAML", "fix or remove the file")
+	}
+	if root == nil {
+		root = map[string]any{}
+	}
+	change(root)
+	out, err := yaml.Marshal(root)
+	if err != nil {
+		return err
+	}
+	if len(root) == 0 {
+		out = nil
+	}
+	dir := filepath.Dir(c.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot create config directory", "")
+	}
+	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
+	if err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(out); err != nil {
+		tmp.Close()
+		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), c.path); err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+	}
+	if err := c.v.ReadConfig(bytes.NewReader(out)); err != nil {
+		return err
+	}
+	c.exists, c.mode = true, 0o600
+	return nil
+}
+
+func setPath(m map[string]any, path []string, value string) {
+	for _, p := range path[:len(path)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[p] = next
+		}
+		m = next
+	}
+	m[path[len(path)-1]] = value
+}
+
+// deletePath removes the key and then any map it leaves empty.
+func deletePath(m map[string]any, path []string) {
+	if len(path) == 1 {
+		delete(m, path[0])
+		return
+	}
+	next, ok := m[path[0]].(map[string]any)
+	if !ok {
+		return
+	}
+	deletePath(next, path[1:])
+	if len(next) == 0 {
+		delete(m, path[0])
+	}
+}
+
+// Describe names a setting's sources for error messages:
+// "--server, DIAGCTL_SANDBOX_SERVER or sandbox.server".
+func Describe(key, flag string) string {
+	s, _ := Lookup(key)
+	parts := []string{}
+	if flag != "" {
+		parts = append(parts, flag)
+	}
+	parts = append(parts, s.Env...)
+	return fmt.Sprintf("%s or %s in the config file", strings.Join(parts, ", "), key)
+}

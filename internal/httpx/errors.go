@@ -1,0 +1,133 @@
+package httpx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/diagctl/diagctl/internal/exit"
+)
+
+// APIError is an answer the service gave that is not a success: its
+// status, the vendor's code and message, and what the user should do.
+type APIError struct {
+	Service string
+	Status  int
+	Code    string // vendor error code, e.g. "CC.00000003" or "4"
+	Message string
+	Next    string // what to do next
+	Exit    int    // exit status; 0 means derived from Status
+
+	// Retryable: the service asked us to come back later (busy, 503, 429).
+	Retryable  bool
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Service != "" {
+		b.WriteString(e.Service + ": ")
+	}
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	} else if t := http.StatusText(e.Status); t != "" {
+		b.WriteString(" " + t)
+	}
+	if e.Code != "" {
+		b.WriteString(" (code " + e.Code + ")")
+	}
+	return b.String()
+}
+
+func (e *APIError) Hint() string { return e.Next }
+
+// ExitCode maps the answer to the documented exit statuses.
+func (e *APIError) ExitCode() int {
+	if e.Exit != 0 {
+		return e.Exit
+	}
+	return StatusExit(e.Status)
+}
+
+// StatusExit is the exit status of an HTTP error status.
+func StatusExit(status int) int {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return exit.Auth
+	case status == http.StatusNotFound:
+		return exit.NotFound
+	case status >= 400 && status < 500:
+		return exit.Rejected
+	default:
+		return exit.Service
+	}
+}
+
+// NetError is a failure to talk to the service at all: DNS, connection,
+// TLS, timeout or a transfer that stalled.
+type NetError struct {
+	Service string
+	Op      string // what we were doing, e.g. "GET https://host/path"
+	Err     error
+	Next    string
+}
+
+func (e *NetError) Error() string {
+	s := e.Op + ": " + e.Err.Error()
+	if e.Service != "" {
+		s = e.Service + ": " + s
+	}
+	return s
+}
+func (e *NetError) Unwrap() error { return e.Err }
+func (e *NetError) ExitCode() int { return exit.Service }
+func (e *NetError) Hint() string  { return e.Next }
+
+// ErrStalled is the cause given when no byte arrived for the stall limit.
+var ErrStalled = errors.New("transfer stalled: no data received")
+
+// classify turns a transport error into a NetError with a useful hint.
+func (c *Client) classify(op string, err error) error {
+	ne := &NetError{Service: c.opts.Service, Op: op, Err: err}
+	var (
+		unknownCA x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		verifyErr *tls.CertificateVerificationError
+		dnsErr    *net.DNSError
+	)
+	svc := c.opts.Service
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verifyErr):
+		ne.Next = fmt.Sprintf("the server's certificate is not trusted: pass --ca-cert FILE (or set %s.ca-cert) with the CA that signed it, or --insecure (%s.insecure: true) for a lab server you trust", svc, svc)
+	case errors.As(err, &hostErr):
+		ne.Next = "the certificate does not name this host: use the host name the certificate was issued for, or --insecure for a lab server you trust"
+	case errors.As(err, &dnsErr):
+		ne.Next = "check the server name (" + svc + " settings: diagctl config list)"
+	case errors.Is(err, ErrStalled):
+		ne.Next = "the server stopped sending; try again, or check the network path"
+	case errors.Is(err, context.DeadlineExceeded):
+		ne.Next = "raise --timeout, or check that the server is reachable"
+	default:
+		ne.Next = "check that the server is reachable and try again"
+	}
+	return ne
+}
+
+// notSent reports whether err happened before any byte of the request
+// could reach the server, so even a POST may safely be sent again.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}

@@ -1,0 +1,117 @@
+package httpx
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// authTransport adds credentials only when the request goes to the host
+// the call started with: after a redirect to another host (a storage
+// account, a CDN) they are not sent.
+type authTransport struct {
+	next http.RoundTripper
+	auth func(http.Header)
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	origin, _ := req.Context().Value(originKey{}).(string)
+	if t.auth == nil || !strings.EqualFold(origin, req.URL.Host) {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	t.auth(r.Header)
+	return t.next.RoundTrip(r)
+}
+
+// Headers that always hold a secret, in canonical form.
+var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Auth-Token", "X-Subject-Token", "Pgrapikey"}
+
+func secretSet(extra []string) map[string]bool {
+	m := map[string]bool{}
+	for _, h := range append(alwaysSecret, extra...) {
+		m[http.CanonicalHeaderKey(h)] = true
+	}
+	return m
+}
+
+// Redacted is what the trace shows instead of a secret.
+const Redacted = "[redacted]"
+
+// traceTransport writes a curl -v style trace: "> " for the request,
+// "< " for the response headers, secrets replaced by [redacted].
+type traceTransport struct {
+	next   http.RoundTripper
+	w      io.Writer
+	secret map[string]bool
+	mu     sync.Mutex
+}
+
+func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, req.URL.RequestURI(), "HTTP/1.1")
+	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
+	t.headers(&b, "> ", req.Header)
+	b.WriteString(">\n")
+	t.write(b.String())
+
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		t.write("* " + req.Method + " " + redactURL(req.URL.String()) + ": " + err.Error() + "\n")
+		return nil, err
+	}
+	b.Reset()
+	fmt.Fprintf(&b, "< %s %s\n", resp.Proto, resp.Status)
+	t.headers(&b, "< ", resp.Header)
+	b.WriteString("<\n")
+	t.write(b.String())
+	return resp, nil
+}
+
+func (t *traceTransport) headers(b *strings.Builder, prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range h[k] {
+			if t.secret[http.CanonicalHeaderKey(k)] {
+				v = redactValue(v)
+			}
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+		}
+	}
+}
+
+// redactValue keeps the auth scheme ("Basic", "Bearer") visible, since it
+// helps debugging, and hides the credential.
+func redactValue(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(scheme, "Basic") || strings.EqualFold(scheme, "Bearer")) {
+		return scheme + " " + Redacted
+	}
+	return Redacted
+}
+
+func (t *traceTransport) write(s string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	io.WriteString(t.w, s)
+}
+
+// redactURL hides a password given in the URL's user info.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		return strings.Replace(u.String(), "xxxxx", Redacted, 1)
+	}
+	return raw
+}
