@@ -86,6 +86,10 @@ func classifyCobraError(err error) error {
 }
 
 func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
+	var silent *cmdutil.SilentError
+	if errors.As(err, &silent) {
+		return // each failure was already reported with its ID
+	}
 	w := f.IOStreams.ErrOut
 	hint := exit.Hint(err)
 	if f.Globals.JSON {

@@ -64,9 +64,10 @@ func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 // SetStdinFd sets the descriptor used for no-echo prompts.
 func (s *IOStreams) SetStdinFd(fd int) { s.stdinFd = fd }
 
-// CanPrompt tells whether a secret may be asked for interactively.
+// CanPrompt tells whether a secret may be asked for interactively: stdin
+// must be a terminal (the label goes to stderr, which may be redirected).
 func (s *IOStreams) CanPrompt() bool {
-	return s.stdinTTY && s.stderrTTY && !s.InCompletion && s.stdinFd >= 0
+	return s.stdinTTY && !s.InCompletion && s.stdinFd >= 0
 }
 
 // ProgressEnabled: a bar is drawn only on a terminal stderr, never in quiet
