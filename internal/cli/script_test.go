@@ -33,7 +33,7 @@ func TestScripts(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			env.Defer(srv.Close)
+			env.Defer(func() { srv.Close() })
 			env.Setenv("EMU", srv.URL)
 
 			// The same APIs over TLS with a self-signed certificate, as lab

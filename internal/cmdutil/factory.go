@@ -51,15 +51,7 @@ type Factory struct {
 // default path, with --profile or DIAGCTL_PROFILE.
 func (f *Factory) Config() (*config.Config, error) {
 	f.configOnce.Do(func() {
-		path := f.Globals.ConfigPath
-		if path == "" {
-			path = config.DefaultPath(f.Getenv)
-		}
-		profile := f.Globals.Profile
-		if profile == "" {
-			profile = f.Getenv("DIAGCTL_PROFILE")
-		}
-		f.config, f.configErr = config.Load(path, profile, f.Getenv)
+		f.config, f.configErr = config.Load(f.ConfigPath(), f.Profile(), f.Getenv)
 		if f.configErr == nil {
 			for key, flag := range f.bindings {
 				f.config.BindFlag(key, flag)
@@ -67,6 +59,32 @@ func (f *Factory) Config() (*config.Config, error) {
 		}
 	})
 	return f.config, f.configErr
+}
+
+// ConfigPath is --config, else DIAGCTL_CONFIG, else the default path.
+func (f *Factory) ConfigPath() string {
+	if f.Globals.ConfigPath != "" {
+		return f.Globals.ConfigPath
+	}
+	return config.DefaultPath(f.Getenv)
+}
+
+// Profile is --profile, else DIAGCTL_PROFILE.
+func (f *Factory) Profile() string {
+	if f.Globals.Profile != "" {
+		return f.Globals.Profile
+	}
+	return f.Getenv("DIAGCTL_PROFILE")
+}
+
+// ConfigForEdit loads the file for `config set` and `config unset`: the
+// selected profile is where changes go, and it need not exist yet.
+func (f *Factory) ConfigForEdit() (*config.Config, error) {
+	cfg, err := config.Load(f.ConfigPath(), "", f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, cfg.EditProfile(f.Profile())
 }
 
 // HTTPOptions are the shared HTTP settings for one service: the global

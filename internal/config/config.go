@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,10 @@ func Load(path, profile string, getenv func(string) string) (*Config, error) {
 	if profile != "" && !profileName.MatchString(profile) {
 		return nil, exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", profile)
 	}
+	// viper folds keys to lower case; so must Set, or "--profile Prod"
+	// would write a second section beside "prod".
+	profile = strings.ToLower(profile)
+	c.profile = profile
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -82,11 +87,26 @@ func Load(path, profile string, getenv func(string) string) (*Config, error) {
 			return nil, err
 		}
 	}
-	if profile != "" && !c.v.IsSet("profiles."+profile) {
-		return nil, exit.UsageErrorf(c.profileHint(), "profile %q is not defined in %s", profile, path)
+	// A profile written as "prod:" with nothing under it yet is defined.
+	if profile != "" && !slices.Contains(c.Profiles(), strings.ToLower(profile)) {
+		return nil, &ProfileError{
+			Err:    exit.UsageErrorf(c.profileHint(), "profile %q is not defined in %s", profile, path),
+			Config: c,
+		}
 	}
 	return c, nil
 }
+
+// ProfileError is Load's error for a profile the file does not define (exit
+// status 2). Config is the loaded file with that profile selected, for
+// `config set`, which creates the profile.
+type ProfileError struct {
+	Err    error
+	Config *Config
+}
+
+func (e *ProfileError) Error() string { return e.Err.Error() }
+func (e *ProfileError) Unwrap() error { return e.Err }
 
 func (c *Config) profileHint() string {
 	names := c.Profiles()
@@ -132,6 +152,16 @@ func (c *Config) holdsSecret() bool {
 		}
 	}
 	return false
+}
+
+// EditProfile makes Set and Unset write under profiles.<name>, which need
+// not exist yet (config set creates it).
+func (c *Config) EditProfile(name string) error {
+	if name != "" && !profileName.MatchString(name) {
+		return exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", name)
+	}
+	c.profile = name
+	return nil
 }
 
 // Path is the config file's path, whether or not it exists.
@@ -195,12 +225,16 @@ func (c *Config) Bool(key string) (bool, error) {
 	if v.Value == "" {
 		return false, nil
 	}
-	b, err := strconv.ParseBool(v.Value)
+	b, err := ParseBool(v.Value)
 	if err != nil {
 		return false, exit.UsageErrorf("use true or false", "%s from %s is %q, not a boolean", key, v.Source, v.Value)
 	}
 	return b, nil
 }
+
+// ParseBool is the one boolean syntax of settings (strconv.ParseBool's):
+// `config set` checks values with it so that what it writes Bool accepts.
+func ParseBool(s string) (bool, error) { return strconv.ParseBool(s) }
 
 // List resolves every known key.
 func (c *Config) List() []Value {
@@ -251,6 +285,9 @@ func (c *Config) edit(change func(map[string]any)) error {
 		root = map[string]any{}
 	}
 	change(root)
+	if len(root) == 0 && len(data) == 0 {
+		return nil // nothing was there and nothing is: create no file
+	}
 	out, err := yaml.Marshal(root)
 	if err != nil {
 		return err

@@ -104,11 +104,23 @@ func Code(err error) int {
 	return Failure
 }
 
-// Hint returns the first hint found in err's chain.
+// Hint returns the first hint found in err's tree, searched depth-first
+// like errors.As (so errors.Join and multiple %w are searched too).
 func Hint(err error) string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if h, ok := e.(Hinter); ok && h.Hint() != "" {
-			return h.Hint()
+	if err == nil {
+		return ""
+	}
+	if h, ok := err.(Hinter); ok && h.Hint() != "" {
+		return h.Hint()
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return Hint(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if h := Hint(e); h != "" {
+				return h
+			}
 		}
 	}
 	return ""

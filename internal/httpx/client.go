@@ -11,7 +11,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"mime"
 	"net"
@@ -167,7 +169,7 @@ type originKey struct{}
 
 func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodPut
-	parent := context.WithValue(req.Context(), originKey{}, req.URL.Host)
+	parent := context.WithValue(req.Context(), originKey{}, origin{req.URL.Scheme, req.URL.Host})
 	op := req.Method + " " + redactURL(req.URL.String())
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithCancelCause(parent)
@@ -207,13 +209,27 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 			}
 			return nil, c.classify(op, err)
 		}
+		// Watch the body from the start: a server that sends headers and
+		// then nothing must not hang the error-body read or the sniff.
+		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, release, func(err error) error {
+			if cause := context.Cause(req.Context()); cause != nil {
+				return cause // interrupted: the caller's cause, unwrapped
+			}
+			if cause := context.Cause(ctx); cause != nil && cause != context.Canceled && !errors.Is(err, cause) {
+				err = fmt.Errorf("%w (%w)", cause, err)
+			}
+			return c.classify(op, err)
+		})
 		var apiErr *APIError
 		if resp.StatusCode >= 400 {
 			apiErr = c.decode(resp)
 		} else if binary {
-			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Status < 400 {
-				// A 200 with an error body: the vendor's code decides the exit.
-				if apiErr.Exit == 0 {
+			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
+				// A success status with an error body: a vendor error the
+				// service decoded is a rejection; anything else is simply
+				// not the file we asked for.
+				apiErr.Exit = exit.Failure
+				if apiErr.Code != "" {
 					apiErr.Exit = exit.Rejected
 				}
 			}
@@ -229,7 +245,6 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 			}
 			return nil, apiErr
 		}
-		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, release)
 		return resp, nil
 	}
 }
@@ -324,12 +339,17 @@ func summarize(body []byte) string {
 	return s
 }
 
-// parseRetryAfter reads seconds or an HTTP date.
+// parseRetryAfter reads seconds or an HTTP date. A number of seconds too
+// large for a Duration is the longest Duration, never a wrapped-around or
+// zero one (which would retry at once instead of giving up).
 func parseRetryAfter(v string) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
+	if n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || n > uint64(math.MaxInt64/int64(time.Second)) {
+			return math.MaxInt64
+		}
 		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {

@@ -105,10 +105,12 @@ func (c *Client) classify(op string, err error) error {
 	)
 	svc := c.opts.Service
 	switch {
-	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verifyErr):
-		ne.Next = fmt.Sprintf("the server's certificate is not trusted: pass --ca-cert FILE (or set %s.ca-cert) with the CA that signed it, or --insecure (%s.insecure: true) for a lab server you trust", svc, svc)
+	// A name mismatch also comes inside a CertificateVerificationError:
+	// look for it first, as --ca-cert cannot fix it.
 	case errors.As(err, &hostErr):
 		ne.Next = "the certificate does not name this host: use the host name the certificate was issued for, or --insecure for a lab server you trust"
+	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verifyErr):
+		ne.Next = fmt.Sprintf("the server's certificate is not trusted: pass --ca-cert FILE (or set %s.ca-cert) with the CA that signed it, or --insecure (%s.insecure: true) for a lab server you trust", svc, svc)
 	case errors.As(err, &dnsErr):
 		ne.Next = "check the server name (" + svc + " settings: diagctl config list)"
 	case errors.Is(err, ErrStalled):

@@ -18,9 +18,20 @@ type authTransport struct {
 	auth func(http.Header)
 }
 
+// origin is where a call started: credentials go only to its host (host
+// and port), and never from https down to plain http.
+type origin struct{ scheme, host string }
+
+func (o origin) allows(u *url.URL) bool {
+	if !strings.EqualFold(o.host, u.Host) {
+		return false
+	}
+	return !(strings.EqualFold(o.scheme, "https") && !strings.EqualFold(u.Scheme, "https"))
+}
+
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	origin, _ := req.Context().Value(originKey{}).(string)
-	if t.auth == nil || !strings.EqualFold(origin, req.URL.Host) {
+	o, ok := req.Context().Value(originKey{}).(origin)
+	if t.auth == nil || !ok || !o.allows(req.URL) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())

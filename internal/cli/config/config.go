@@ -63,11 +63,7 @@ func newCmdPath(f *cmdutil.Factory) *cobra.Command {
 		Short: "Print the config file's path",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := f.Globals.ConfigPath
-			if path == "" {
-				path = config.DefaultPath(f.Getenv)
-			}
-			fmt.Fprintln(f.IOStreams.Out, path)
+			fmt.Fprintln(f.IOStreams.Out, f.ConfigPath())
 			return nil
 		},
 	}
@@ -179,7 +175,7 @@ out and type it at the prompt, or pipe it on stdin.`,
 			if !s.Secret && len(args) == 1 {
 				return exit.FlagErrorf("config set %s needs a VALUE", s.Key)
 			}
-			cfg, err := f.Config()
+			cfg, err := f.ConfigForEdit()
 			if err != nil {
 				return err
 			}
@@ -228,7 +224,7 @@ func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := f.Config()
+			cfg, err := f.ConfigForEdit()
 			if err != nil {
 				return err
 			}

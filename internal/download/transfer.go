@@ -1,0 +1,429 @@
+package download
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/httpx"
+	"github.com/diagctl/diagctl/internal/iostreams"
+)
+
+// retryDelay is the wait before the n-th (1-based) resume or restart of a
+// broken transfer. Tests shorten it.
+var retryDelay = func(n int) time.Duration {
+	d := 500 * time.Millisecond << (n - 1)
+	if d > 10*time.Second || d <= 0 {
+		d = 10 * time.Second
+	}
+	return d
+}
+
+// writebackChunk: how much is written before the kernel is asked to
+// start writing it to disk (see startWriteback).
+var writebackChunk int64 = 8 << 20
+
+// sink is where the bytes go: the temporary file, or stdout.
+type sink interface {
+	write(p []byte) error
+	// truncate goes back to zero bytes; errCannotRestart if impossible.
+	truncate() error
+}
+
+var errCannotRestart = errors.New("cannot restart: bytes already written to stdout")
+
+type fileSink struct {
+	f       *os.File
+	name    string // what messages call the file (its final path)
+	off     int64
+	flushed int64 // start of the range not yet handed to writeback
+}
+
+func (s *fileSink) write(p []byte) error {
+	n, err := s.f.Write(p)
+	s.off += int64(n)
+	if err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+	}
+	if s.off-s.flushed >= writebackChunk {
+		startWriteback(s.f, s.flushed, s.off-s.flushed)
+		s.flushed = s.off
+	}
+	return nil
+}
+
+func (s *fileSink) truncate() error {
+	if err := s.f.Truncate(0); err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+	}
+	s.off, s.flushed = 0, 0
+	return nil
+}
+
+type streamSink struct{ w io.Writer }
+
+func (s *streamSink) write(p []byte) error {
+	if _, err := s.w.Write(p); err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write the archive to stdout", "check where stdout goes (a full disk, a closed pipe)")
+	}
+	return nil
+}
+
+func (s *streamSink) truncate() error { return errCannotRestart }
+
+// brokenError is a transfer that broke mid-body: it may be resumed.
+type brokenError struct{ err error }
+
+func (e *brokenError) Error() string { return e.err.Error() }
+func (e *brokenError) Unwrap() error { return e.err }
+
+// notZipError: the answer's first bytes are not a ZIP's.
+func notZipError() error {
+	return exit.Errorf(exit.Failure,
+		"check the ID and the server; run with -v to see the answer's headers",
+		"the server's answer is not a ZIP archive (nothing was saved)")
+}
+
+// transfer moves one archive from the server into a sink, resuming or
+// restarting when the body breaks, and hashing on the side.
+type transfer struct {
+	ctx     context.Context
+	client  *httpx.Client
+	src     Source
+	retries int
+
+	// onFirst is called with the first answer's headers, before its body
+	// is read: the file is named and checked for existence there, and the
+	// progress display made.
+	onFirst func(resp *http.Response) error
+	// openSink is called once, when the first bytes look like a ZIP.
+	openSink func() (sink, error)
+
+	prog      *iostreams.Progress
+	perItem   bool // prog is this transfer's own (not the aggregate)
+	out       sink
+	pipe      *hashPipe
+	got       int64 // bytes written to the sink (and sent to the hash)
+	counted   int64 // bytes added to prog
+	total     int64 // expected length of the whole archive; -1 unknown
+	ranges    bool  // server accepts byte ranges
+	validator string
+}
+
+// run transfers the archive. On success every byte is in the sink and
+// sent to the hash; the caller finishes both.
+func (t *transfer) run() error {
+	req, err := t.src.Request(t.ctx)
+	if err != nil {
+		return err
+	}
+	resp, err := t.client.DoBinary(req)
+	if err != nil {
+		return t.cause(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return unexpectedStatus(resp)
+	}
+	t.learn(resp)
+	if err := t.onFirst(resp); err != nil {
+		resp.Body.Close()
+		return err
+	}
+	for retry := 0; ; {
+		err := t.receive(resp)
+		if err == nil {
+			return nil
+		}
+		if t.ctx.Err() != nil {
+			return context.Cause(t.ctx)
+		}
+		var broken *brokenError
+		if !errors.As(err, &broken) {
+			return err
+		}
+		if retry >= t.retries {
+			return t.gaveUp(broken.err, retry)
+		}
+		retry++
+		if err := sleepCtx(t.ctx, retryDelay(retry)); err != nil {
+			return err
+		}
+		if resp, err = t.reopen(); err != nil {
+			if errors.Is(err, errCannotRestart) {
+				return exit.Wrap(broken.err, exit.Service,
+					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", humanBytes(t.got)),
+					"try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart")
+			}
+			return t.cause(err)
+		}
+	}
+}
+
+// cause prefers the context's cause (Ctrl-C) over the error it produced.
+func (t *transfer) cause(err error) error {
+	if t.ctx.Err() != nil {
+		return context.Cause(t.ctx)
+	}
+	return err
+}
+
+func (t *transfer) gaveUp(err error, retries int) error {
+	next := "try again, or raise --retries; check the network path to the server"
+	if errors.Is(err, httpx.ErrStalled) {
+		next = "the server stopped sending; try again later, or raise --retries"
+	}
+	of := ""
+	if t.total >= 0 {
+		of = " of " + humanBytes(t.total)
+	}
+	return exit.Wrap(err, exit.Service,
+		fmt.Sprintf("the transfer broke after %s%s (%d retries)", humanBytes(t.got), of, retries), next)
+}
+
+func unexpectedStatus(resp *http.Response) error {
+	return exit.Errorf(exit.Service, "try again; run with -v to see the answer",
+		"unexpected answer %q from the server", resp.Status)
+}
+
+// learn records what an answer from byte zero says about the archive.
+func (t *transfer) learn(resp *http.Response) {
+	t.total = resp.ContentLength
+	t.ranges = false
+	for _, v := range resp.Header.Values("Accept-Ranges") {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "bytes") {
+				t.ranges = true
+			}
+		}
+	}
+	// If-Range needs a strong validator: a weak ETag cannot be used.
+	t.validator = ""
+	if et := resp.Header.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
+		t.validator = et
+	} else if lm := resp.Header.Get("Last-Modified"); lm != "" {
+		t.validator = lm
+	}
+	if t.perItem && t.prog != nil {
+		t.prog.SetTotal(t.total)
+	}
+}
+
+// reopen asks again after a break: for the rest of the archive when the
+// server supports ranges (and names the version with a validator), else
+// for all of it.
+func (t *transfer) reopen() (*http.Response, error) {
+	resume := t.got > 0 && t.ranges && t.validator != ""
+	if t.got > 0 && !resume {
+		if err := t.restart(); err != nil {
+			return nil, err
+		}
+	}
+	req, err := t.src.Request(t.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var resp *http.Response
+	if resume {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(t.got, 10)+"-")
+		req.Header.Set("If-Range", t.validator)
+		// Not DoBinary: its error-body sniffing would take a partial
+		// body that happens to start with '{' for a JSON error. A 200
+		// here is still checked for the ZIP signature by receive.
+		resp, err = t.client.Do(req)
+	} else {
+		resp, err = t.client.DoBinary(req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resume && resp.StatusCode == http.StatusPartialContent:
+		if err := t.checkRange(resp); err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+		return resp, nil
+	case resp.StatusCode == http.StatusOK:
+		// A full answer: the archive changed, or ranges are not honoured.
+		if t.got > 0 {
+			if err := t.restart(); err != nil {
+				resp.Body.Close()
+				return nil, err
+			}
+		}
+		t.learn(resp)
+		return resp, nil
+	default:
+		resp.Body.Close()
+		return nil, unexpectedStatus(resp)
+	}
+}
+
+// restart throws away what was received: an empty sink, a fresh hash,
+// the progress back by as much.
+func (t *transfer) restart() error {
+	if err := t.out.truncate(); err != nil {
+		return err
+	}
+	t.pipe.reset()
+	t.prog.Add(-t.counted)
+	t.counted, t.got = 0, 0
+	return nil
+}
+
+// checkRange accepts a 206 only when it continues exactly where we are,
+// for the same total length.
+func (t *transfer) checkRange(resp *http.Response) error {
+	cr := resp.Header.Get("Content-Range")
+	bad := func() error {
+		return exit.Errorf(exit.Service, "try again",
+			"the server answered the request to resume at byte %d with the wrong range (Content-Range %q)", t.got, cr)
+	}
+	spec, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return bad()
+	}
+	rng, size, ok := strings.Cut(strings.TrimSpace(spec), "/")
+	if !ok {
+		return bad()
+	}
+	first, last, ok := strings.Cut(rng, "-")
+	if !ok {
+		return bad()
+	}
+	a, err1 := strconv.ParseInt(first, 10, 64)
+	b, err2 := strconv.ParseInt(last, 10, 64)
+	if err1 != nil || err2 != nil || a != t.got || b < a {
+		return bad()
+	}
+	if resp.ContentLength >= 0 && resp.ContentLength != b-a+1 {
+		return bad()
+	}
+	if size != "*" {
+		c, err := strconv.ParseInt(size, 10, 64)
+		if err != nil || b != c-1 || (t.total >= 0 && c != t.total) {
+			return bad()
+		}
+		t.total = c
+	} else if t.total >= 0 && b != t.total-1 {
+		return bad()
+	}
+	return nil
+}
+
+// receive copies one answer's body into the sink. An answer that starts
+// at byte zero is first checked for the ZIP signature, before the sink
+// exists. A body that ends early or fails is a brokenError.
+func (t *transfer) receive(resp *http.Response) error {
+	defer resp.Body.Close()
+	body := resp.Body
+	var pending []byte
+	if t.got == 0 {
+		var sig [4]byte
+		n, err := t.fill(body, sig[:])
+		if n < len(sig) {
+			if err == io.EOF {
+				return notZipError()
+			}
+			return &brokenError{err}
+		}
+		if !isZipStart(sig[:]) {
+			return notZipError()
+		}
+		if t.out == nil {
+			if t.out, err = t.openSink(); err != nil {
+				return err
+			}
+		}
+		pending = sig[:]
+	}
+	for {
+		buf := t.pipe.get()
+		n := copy(buf, pending)
+		pending = nil
+		m, rerr := t.fill(body, buf[n:])
+		n += m
+		if n > 0 {
+			if err := t.out.write(buf[:n]); err != nil {
+				t.pipe.put(buf)
+				return err
+			}
+			t.got += int64(n)
+			t.pipe.send(buf[:n])
+		} else {
+			t.pipe.put(buf)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return &brokenError{rerr}
+		}
+	}
+	if t.total >= 0 && t.got < t.total {
+		return &brokenError{fmt.Errorf("the body ended after %d of %d bytes: %w", t.got, t.total, io.ErrUnexpectedEOF)}
+	}
+	if t.total >= 0 && t.got > t.total {
+		return exit.Errorf(exit.Service, "try again", "the server sent %d bytes, more than the %d it announced", t.got, t.total)
+	}
+	return nil
+}
+
+var fillMin = 1 << 30
+
+// fill reads until buf is full or the body fails or ends (io.EOF),
+// counting progress as bytes arrive.
+func (t *transfer) fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) && (n == 0 || len(buf)-n >= fillMin) {
+		m, err := r.Read(buf[n:])
+		if m > 0 {
+			n += m
+			t.counted += int64(m)
+			t.prog.Add(int64(m))
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return context.Cause(ctx)
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// humanBytes is a short IEC size, e.g. "1.5 MiB".
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,377 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Azure DevOps Artifacts symbol service:
+//
+//	POST /{organization}/_apis/symbol/requests/{requestId}?collection=debugentries&api-version=7.1
+//
+// Auth is a PAT as HTTP Basic with an empty user name, or a Bearer token.
+// Errors have Azure's shape and the X-TFS-ServiceError header it sends.
+
+// BlobIdentifier names a blob by its content (base64 of 33 bytes).
+type BlobIdentifier struct {
+	IdentifierValue string `json:"identifierValue"`
+}
+
+// DebugEntry is an entry as the service stores and returns it.
+type DebugEntry struct {
+	BlobIdentifier   *BlobIdentifier `json:"blobIdentifier,omitempty"`
+	BlobURI          string          `json:"blobUri,omitempty"`
+	ClientKey        string          `json:"clientKey"`
+	InformationLevel string          `json:"informationLevel"`
+	RequestID        string          `json:"requestId"`
+	Size             int64           `json:"size"`
+	Status           string          `json:"status"`
+	CreatedBy        string          `json:"createdBy"`
+	CreatedDate      string          `json:"createdDate"`
+	ID               string          `json:"id"`
+	StorageETag      string          `json:"storageETag"`
+	URL              string          `json:"url"`
+}
+
+type debugEntryBatch struct {
+	CreateBehavior string `json:"createBehavior"`
+	DebugEntries   []struct {
+		BlobIdentifier   *BlobIdentifier `json:"blobIdentifier"`
+		ClientKey        string          `json:"clientKey"`
+		InformationLevel string          `json:"informationLevel"`
+		Size             int64           `json:"size"`
+	} `json:"debugEntries"`
+	ProofNodes []string `json:"proofNodes"`
+}
+
+type azureError struct {
+	ID             string `json:"$id"`
+	InnerException any    `json:"innerException"`
+	Message        string `json:"message"`
+	TypeName       string `json:"typeName"`
+	TypeKey        string `json:"typeKey"`
+	ErrorCode      int    `json:"errorCode"`
+	EventID        int    `json:"eventId"`
+}
+
+const (
+	azureJSON      = "application/json; charset=utf-8"
+	symbolWebAPI   = "Microsoft.VisualStudio.Services.Symbol.WebApi"
+	vssWebAPI      = "Microsoft.VisualStudio.Services.WebApi"
+	entryVersion   = "00000001"
+	emulatorUserID = "7b1f3c2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
+	// latestAPIVersion is the newest api-version the emulated server knows.
+	latestAPIVersion = "7.2"
+)
+
+// azureErr writes an Azure DevOps error. ns is the .NET namespace and
+// assembly of the exception type, typeKey its name.
+func azureErr(w http.ResponseWriter, status int, ns, typeKey, msg string) {
+	// Azure's own spelling; Header.Set would canonicalise it.
+	w.Header()["X-TFS-ServiceError"] = []string{url.QueryEscape(msg)}
+	typeName := ns + "." + typeKey + ", " + ns
+	if ns == "System" {
+		typeName = "System." + typeKey + ", mscorlib"
+	}
+	writeJSON(w, status, azureJSON, azureError{
+		ID: "1", Message: msg, TypeName: typeName, TypeKey: typeKey, EventID: 3000,
+	})
+}
+
+var apiVersionRE = regexp.MustCompile(`^(\d+)\.(\d+)(-preview(\.\d+)?)?$`)
+
+func (e *Emulator) serveSymbols(w http.ResponseWriter, r *http.Request) {
+	w.Header()["ActivityId"] = []string{uuid.NewString()}
+	parts := strings.Split(r.URL.Path, "/")
+	if len(parts) != 6 || parts[0] != "" || !strings.EqualFold(parts[2], "_apis") ||
+		!strings.EqualFold(parts[3], "symbol") || !strings.EqualFold(parts[4], "requests") {
+		http.NotFound(w, r)
+		return
+	}
+	org, reqID := parts[1], strings.ToLower(parts[5])
+	if !strings.EqualFold(org, SymbolsOrg) {
+		azureErr(w, http.StatusNotFound, vssWebAPI, "HostNotFoundException",
+			"VS800075: The organization '"+org+"' was not found.")
+		return
+	}
+	if !symbolsAuthorized(r) {
+		// Azure answers a bad or missing credential with a bare 401 and a
+		// sign-in page, not with its JSON error.
+		w.Header().Add("WWW-Authenticate", `Bearer authorization_uri=https://login.microsoftonline.com/common`)
+		w.Header().Add("WWW-Authenticate", `Basic realm="https://artifacts.dev.azure.com/"`)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte("<html><head><title>Access denied</title></head><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>\n"))
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		azureErr(w, http.StatusMethodNotAllowed, "System", "NotSupportedException",
+			"The requested resource does not support http method '"+r.Method+"'.")
+		return
+	}
+	if !e.checkAPIVersion(w, r) {
+		return
+	}
+	if c := r.URL.Query().Get("collection"); !strings.EqualFold(c, "debugentries") {
+		azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
+			`The collection "`+c+`" is not valid for a symbol request: it must be "debugentries".`)
+		return
+	}
+	switch reqID {
+	case SymbolRequestOpen:
+	case SymbolRequestSealed:
+		azureErr(w, http.StatusForbidden, symbolWebAPI, "RequestSealedException",
+			"Request "+reqID+" is sealed: debug entries can no longer be added to it.")
+		return
+	default:
+		azureErr(w, http.StatusNotFound, symbolWebAPI, "RequestNotFoundException",
+			"Request "+reqID+" was not found.")
+		return
+	}
+	e.createEntries(w, r, org, reqID)
+}
+
+func symbolsAuthorized(r *http.Request) bool {
+	if user, pass, ok := r.BasicAuth(); ok {
+		return user == "" && subtle.ConstantTimeCompare([]byte(pass), []byte(SymbolsPAT)) == 1
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(SymbolsBearer)) == 1
+}
+
+// checkAPIVersion applies Azure's api-version rules: it must be given (in
+// the query or the Accept header), well-formed, not newer than the server,
+// and carry "-preview" when the resource is in preview.
+func (e *Emulator) checkAPIVersion(w http.ResponseWriter, r *http.Request) bool {
+	v := r.URL.Query().Get("api-version")
+	if v == "" {
+		for _, p := range strings.Split(r.Header.Get("Accept"), ";") {
+			if k, val, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "api-version") {
+				v = strings.TrimSpace(val)
+			}
+		}
+	}
+	if v == "" {
+		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssVersionNotSpecifiedException",
+			`No api-version was supplied for the "`+r.Method+`" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. '?api-version=1.0').`)
+		return false
+	}
+	m := apiVersionRE.FindStringSubmatch(v)
+	if m == nil {
+		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssInvalidApiVersionException",
+			`The api-version "`+v+`" is not valid. Use a version such as "7.1" or "7.1-preview.1".`)
+		return false
+	}
+	if num := m[1] + "." + m[2]; versionAfter(num, latestAPIVersion) {
+		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssVersionOutOfRangeException",
+			"The requested REST API version of "+num+" is out of range for this server. The latest REST API version this server supports is "+latestAPIVersion+".")
+		return false
+	}
+	if e.opts.RequirePreview && m[3] == "" {
+		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssInvalidPreviewVersionException",
+			`The requested version "`+v+`" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "`+v+`-preview"`)
+		return false
+	}
+	return true
+}
+
+// versionAfter compares "major.minor" numerically.
+func versionAfter(a, b string) bool {
+	am, an, _ := strings.Cut(a, ".")
+	bm, bn, _ := strings.Cut(b, ".")
+	num := func(s string) int {
+		n := 0
+		for _, c := range s {
+			n = n*10 + int(c-'0')
+			if n > 1<<20 {
+				return 1 << 20
+			}
+		}
+		return n
+	}
+	if num(am) != num(bm) {
+		return num(am) > num(bm)
+	}
+	return num(an) > num(bn)
+}
+
+var createBehaviors = []string{"throwIfExists", "skipIfExists", "overwriteIfExists"}
+
+var informationLevels = []string{"none", "binary", "publics", "traceFormatPresent", "typeInfo",
+	"lineNumbers", "globalSymbols", "private", "sourceIndexed"}
+
+// canonical finds v in names ignoring case, as .NET enum parsing does.
+func canonical(v string, names []string) (string, bool) {
+	for _, n := range names {
+		if strings.EqualFold(v, n) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// createEntries handles the batch: it is validated whole before anything
+// is stored, so a refused batch changes nothing, as on the service.
+func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, reqID string) {
+	var batch debugEntryBatch
+	body, _ := io.ReadAll(r.Body) // already in memory: ServeHTTP read it
+	if len(strings.TrimSpace(string(body))) == 0 {
+		azureErr(w, http.StatusBadRequest, "System", "ArgumentNullException", "Value cannot be null.\r\nParameter name: batch")
+		return
+	}
+	if err := json.Unmarshal(body, &batch); err != nil {
+		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssRequestContentException",
+			"The request body is not a valid DebugEntryCreateBatch: "+err.Error())
+		return
+	}
+	behavior := "throwIfExists"
+	if batch.CreateBehavior != "" {
+		var ok bool
+		if behavior, ok = canonical(batch.CreateBehavior, createBehaviors); !ok {
+			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
+				`The create behavior "`+batch.CreateBehavior+`" is not recognized. Valid values: throwIfExists, skipIfExists, overwriteIfExists.`)
+			return
+		}
+	}
+
+	now := time.Now().UTC()
+	fresh := make([]*DebugEntry, len(batch.DebugEntries))
+	for i, in := range batch.DebugEntries {
+		field := "debugEntries[" + strconv.Itoa(i) + "]"
+		if in.ClientKey == "" {
+			azureErr(w, http.StatusBadRequest, "System", "ArgumentException", field+".clientKey is required.")
+			return
+		}
+		if in.BlobIdentifier == nil || in.BlobIdentifier.IdentifierValue == "" {
+			azureErr(w, http.StatusBadRequest, "System", "ArgumentNullException",
+				"Value cannot be null.\r\nParameter name: "+field+".blobIdentifier")
+			return
+		}
+		blob := in.BlobIdentifier.IdentifierValue
+		if raw, err := base64.StdEncoding.DecodeString(blob); err != nil || len(raw) != 33 {
+			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
+				`The blob identifier "`+blob+`" is not valid: it must be the base64 of 33 bytes (content hash and algorithm id).`)
+			return
+		}
+		level, ok := informationLevel(in.InformationLevel)
+		if !ok {
+			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
+				`The information level "`+in.InformationLevel+`" is not recognized.`)
+			return
+		}
+		fresh[i] = e.newEntry(baseURL(r), org, reqID, in.ClientKey, blob, level, in.Size, now)
+	}
+	out, conflict := e.storeEntries(reqID, behavior, fresh)
+	if conflict != "" {
+		azureErr(w, http.StatusConflict, symbolWebAPI, "DebugEntryExistsException",
+			"A debug entry with client key '"+conflict+"' already exists in request "+reqID+".")
+		return
+	}
+	writeJSON(w, http.StatusOK, azureJSON, struct {
+		Count int          `json:"count"`
+		Value []DebugEntry `json:"value"`
+	}{len(out), out})
+}
+
+// storeEntries applies the create behavior to a validated batch and returns
+// the entries to answer with, or the client key that made throwIfExists
+// refuse the whole batch.
+func (e *Emulator) storeEntries(reqID, behavior string, fresh []*DebugEntry) (out []DebugEntry, conflict string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	stored := e.entries[reqID]
+	find := func(list []*DebugEntry, key string) int {
+		for i, d := range list {
+			if strings.EqualFold(d.ClientKey, key) { // keys are case-insensitive on the service
+				return i
+			}
+		}
+		return -1
+	}
+	if behavior == "throwIfExists" {
+		for i, d := range fresh {
+			if find(stored, d.ClientKey) >= 0 || find(fresh[:i], d.ClientKey) >= 0 {
+				return nil, d.ClientKey
+			}
+		}
+	}
+	out = make([]DebugEntry, 0, len(fresh))
+	for _, d := range fresh {
+		switch i := find(stored, d.ClientKey); {
+		case i < 0:
+			stored = append(stored, d)
+		case behavior == "skipIfExists":
+			d = stored[i]
+		default: // overwriteIfExists
+			stored[i] = d
+		}
+		out = append(out, *d)
+	}
+	e.entries[reqID] = stored
+	return out, ""
+}
+
+// informationLevel validates a (possibly comma-separated, flags-style)
+// level; absent means "none", the enum's zero.
+func informationLevel(v string) (string, bool) {
+	if strings.TrimSpace(v) == "" {
+		return "none", true
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		n, ok := canonical(strings.TrimSpace(p), informationLevels)
+		if !ok {
+			return "", false
+		}
+		out = append(out, n)
+	}
+	return strings.Join(out, ", "), true
+}
+
+func (e *Emulator) newEntry(base, org, reqID, key, blob, level string, size int64, now time.Time) *DebugEntry {
+	status := "blobMissing"
+	if e.knownBlobs[blob] {
+		status = "created"
+	}
+	raw, _ := base64.StdEncoding.DecodeString(blob)
+	created := now.Format("2006-01-02T15:04:05.0000000Z")
+	return &DebugEntry{
+		BlobIdentifier: &BlobIdentifier{IdentifierValue: blob},
+		// Where the content would be read or uploaded: on the emulator, so
+		// that nothing a test does can reach a real storage account.
+		BlobURI:          base + "/_emulator/blobs/" + strings.ToUpper(hex.EncodeToString(raw)) + ".blob?sv=2019-07-07&sr=b&sig=emulated",
+		ClientKey:        key,
+		InformationLevel: level,
+		RequestID:        reqID,
+		Size:             size,
+		Status:           status,
+		CreatedBy:        emulatorUserID,
+		CreatedDate:      created,
+		ID:               key + "/" + entryVersion,
+		StorageETag:      `W/"datetime'` + url.QueryEscape(created) + `'"`,
+		URL:              base + "/" + org + "/_apis/Symbol/requests/" + reqID + "/debugentries/" + key + "/" + entryVersion,
+	}
+}
+
+// DebugEntries returns copies of the entries stored for a symbol request.
+func (e *Emulator) DebugEntries(requestID string) []DebugEntry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []DebugEntry
+	for _, d := range e.entries[strings.ToLower(requestID)] {
+		out = append(out, *d)
+	}
+	return out
+}
