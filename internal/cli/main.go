@@ -23,6 +23,11 @@ import (
 // Main runs diagctl with the process's arguments, streams and environment
 // and returns the exit status. testscript calls it directly.
 func Main() int {
+	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "version") {
+		// Scripts call this often: answer before building the command tree.
+		fmt.Println("diagctl " + Version())
+		return exit.OK
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 2)
