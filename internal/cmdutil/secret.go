@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/diagctl/diagctl/internal/config"
@@ -21,6 +22,17 @@ type SecretSpec struct {
 // that names the variable and the stdin flag. It never prompts while
 // answering a completion request.
 func (f *Factory) Secret(spec SecretSpec) (string, error) {
+	s, _ := config.Lookup(spec.Key)
+	env := config.EnvName(spec.Key)
+	if len(s.Env) > 0 {
+		env = s.Env[0]
+	}
+	next := fmt.Sprintf("set %s or pass %s", env, spec.StdinFlag)
+	// A completion request answers from the command tree alone: it reads
+	// no stdin (the shell's), no config file and prompts for nothing.
+	if f.IOStreams.InCompletion {
+		return "", exit.UsageErrorf(next, "no %s while completing", spec.Key)
+	}
 	if spec.FromStdin {
 		v, err := prompt.ReadLine(f.IOStreams.In)
 		if err != nil {
@@ -38,10 +50,12 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	if v := cfg.String(spec.Key); v != "" {
 		return v, nil
 	}
-	s, _ := config.Lookup(spec.Key)
-	next := fmt.Sprintf("set %s or pass %s", s.Env[0], spec.StdinFlag)
 	if f.IOStreams.CanPrompt() && f.Prompter != nil {
-		v, err := f.Prompter.Secret(f.Context, spec.Label)
+		ctx := f.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		v, err := f.Prompter.Secret(ctx, spec.Label)
 		if err != nil {
 			return "", err
 		}

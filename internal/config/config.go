@@ -89,24 +89,10 @@ func Load(path, profile string, getenv func(string) string) (*Config, error) {
 	}
 	// A profile written as "prod:" with nothing under it yet is defined.
 	if profile != "" && !slices.Contains(c.Profiles(), strings.ToLower(profile)) {
-		return nil, &ProfileError{
-			Err:    exit.UsageErrorf(c.profileHint(), "profile %q is not defined in %s", profile, path),
-			Config: c,
-		}
+		return nil, exit.UsageErrorf(c.profileHint(), "profile %q is not defined in %s", profile, path)
 	}
 	return c, nil
 }
-
-// ProfileError is Load's error for a profile the file does not define (exit
-// status 2). Config is the loaded file with that profile selected, for
-// `config set`, which creates the profile.
-type ProfileError struct {
-	Err    error
-	Config *Config
-}
-
-func (e *ProfileError) Error() string { return e.Err.Error() }
-func (e *ProfileError) Unwrap() error { return e.Err }
 
 func (c *Config) profileHint() string {
 	names := c.Profiles()
@@ -160,7 +146,7 @@ func (c *Config) EditProfile(name string) error {
 	if name != "" && !profileName.MatchString(name) {
 		return exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", name)
 	}
-	c.profile = name
+	c.profile = strings.ToLower(name) // as in Load: viper folds keys
 	return nil
 }
 

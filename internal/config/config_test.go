@@ -170,11 +170,6 @@ func TestUnknownProfile(t *testing.T) {
 	if h := exit.Hint(err); !strings.Contains(h, "lab") || !strings.Contains(h, "prod") {
 		t.Errorf("hint does not list the known profiles: %q", h)
 	}
-	// The error carries the configuration so `config set` can create it.
-	var pe *ProfileError
-	if !errors.As(err, &pe) || pe.Config == nil || pe.Config.Profile() != "staging" {
-		t.Fatalf("no *ProfileError with the config in %v", err)
-	}
 
 	// A profile with nothing under it yet is defined.
 	for _, content := range []string{"profiles:\n  prod:\n", "profiles:\n  prod: {}\n"} {
@@ -493,19 +488,29 @@ func TestSetProfileCaseFolded(t *testing.T) {
 	}
 }
 
-func TestSetCreatesProfileThroughProfileError(t *testing.T) {
+func TestEditProfileCreatesProfile(t *testing.T) {
 	path := writeConfig(t, "sandbox:\n  server: top\n", 0o600)
-	_, err := Load(path, "new", envMap(nil))
-	var pe *ProfileError
-	if !errors.As(err, &pe) {
-		t.Fatalf("Load: %v", err)
-	}
-	if err := pe.Config.Set("logs.region", "cn-north-4"); err != nil {
+	c := mustLoad(t, path, "", nil)
+	if err := c.EditProfile("New"); err != nil {
 		t.Fatal(err)
 	}
-	c := mustLoad(t, path, "new", nil)
+	if err := c.Set("logs.region", "cn-north-4"); err != nil {
+		t.Fatal(err)
+	}
+	c = mustLoad(t, path, "new", nil)
 	if got := c.Get("logs.region"); got.Value != "cn-north-4" || got.Source != "profile new" {
 		t.Errorf("after creating the profile: %+v", got)
+	}
+	if profiles := readYAML(t, path)["profiles"].(map[string]any); profiles["new"] == nil {
+		t.Errorf("profile not written in lower case: %v", profiles)
+	}
+	if got := c.Get("sandbox.server"); got.Value != "top" {
+		t.Errorf("top level lost: %+v", got)
+	}
+	for _, bad := range []string{"a.b", "x y"} {
+		if err := c.EditProfile(bad); exit.Code(err) != exit.Usage {
+			t.Errorf("EditProfile(%q) = %v", bad, err)
+		}
 	}
 }
 

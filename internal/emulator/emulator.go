@@ -38,6 +38,10 @@ type Options struct {
 	// KnownBlobs are blob identifiers the symbol service holds besides
 	// KnownBlobID.
 	KnownBlobs []string
+	// ReceivedLimit keeps only the latest requests in the Received log, so
+	// a long-running emulator under benchmark load does not grow without
+	// bound; 0 keeps every request (what tests want).
+	ReceivedLimit int
 }
 
 // Defaults for Options.
@@ -156,10 +160,15 @@ func (e *Emulator) record(r *http.Request, body []byte) {
 	}
 	e.mu.Lock()
 	e.received = append(e.received, req)
+	if n := e.opts.ReceivedLimit; n > 0 && len(e.received) >= 2*n {
+		// Trim in batches: one copy every n requests, not one per request.
+		e.received = append(e.received[:0:0], e.received[len(e.received)-n:]...)
+	}
 	e.mu.Unlock()
 }
 
-// Received returns every request received so far, oldest first.
+// Received returns every request received so far, oldest first (with
+// Options.ReceivedLimit, at least the latest ReceivedLimit of them).
 func (e *Emulator) Received() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()

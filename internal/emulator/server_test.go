@@ -100,3 +100,14 @@ func TestNewIsCheap(t *testing.T) {
 		t.Errorf("New makes %v allocations", allocs)
 	}
 }
+
+func TestReceivedLimit(t *testing.T) {
+	e, base := serve(t, Options{ReceivedLimit: 3})
+	for i := range 10 {
+		call(t, "GET", base+"/nowhere?i="+itoa(i), "", nil)
+	}
+	got := e.Received()
+	if len(got) < 3 || len(got) >= 6 || got[len(got)-1].RawQuery != "i=9" {
+		t.Errorf("%d requests kept, last %q", len(got), got[len(got)-1].RawQuery)
+	}
+}

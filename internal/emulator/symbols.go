@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -71,8 +70,6 @@ const (
 	vssWebAPI      = "Microsoft.VisualStudio.Services.WebApi"
 	entryVersion   = "00000001"
 	emulatorUserID = "7b1f3c2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
-	// latestAPIVersion is the newest api-version the emulated server knows.
-	latestAPIVersion = "7.2"
 )
 
 // azureErr writes an Azure DevOps error. ns is the .NET namespace and
@@ -88,8 +85,6 @@ func azureErr(w http.ResponseWriter, status int, ns, typeKey, msg string) {
 		ID: "1", Message: msg, TypeName: typeName, TypeKey: typeKey, EventID: 3000,
 	})
 }
-
-var apiVersionRE = regexp.MustCompile(`^(\d+)\.(\d+)(-preview(\.\d+)?)?$`)
 
 func (e *Emulator) serveSymbols(w http.ResponseWriter, r *http.Request) {
 	w.Header()["ActivityId"] = []string{uuid.NewString()}
@@ -149,62 +144,6 @@ func symbolsAuthorized(r *http.Request) bool {
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(SymbolsBearer)) == 1
-}
-
-// checkAPIVersion applies Azure's api-version rules: it must be given (in
-// the query or the Accept header), well-formed, not newer than the server,
-// and carry "-preview" when the resource is in preview.
-func (e *Emulator) checkAPIVersion(w http.ResponseWriter, r *http.Request) bool {
-	v := r.URL.Query().Get("api-version")
-	if v == "" {
-		for _, p := range strings.Split(r.Header.Get("Accept"), ";") {
-			if k, val, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "api-version") {
-				v = strings.TrimSpace(val)
-			}
-		}
-	}
-	if v == "" {
-		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssVersionNotSpecifiedException",
-			`No api-version was supplied for the "`+r.Method+`" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. '?api-version=1.0').`)
-		return false
-	}
-	m := apiVersionRE.FindStringSubmatch(v)
-	if m == nil {
-		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssInvalidApiVersionException",
-			`The api-version "`+v+`" is not valid. Use a version such as "7.1" or "7.1-preview.1".`)
-		return false
-	}
-	if num := m[1] + "." + m[2]; versionAfter(num, latestAPIVersion) {
-		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssVersionOutOfRangeException",
-			"The requested REST API version of "+num+" is out of range for this server. The latest REST API version this server supports is "+latestAPIVersion+".")
-		return false
-	}
-	if e.opts.RequirePreview && m[3] == "" {
-		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssInvalidPreviewVersionException",
-			`The requested version "`+v+`" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "`+v+`-preview"`)
-		return false
-	}
-	return true
-}
-
-// versionAfter compares "major.minor" numerically.
-func versionAfter(a, b string) bool {
-	am, an, _ := strings.Cut(a, ".")
-	bm, bn, _ := strings.Cut(b, ".")
-	num := func(s string) int {
-		n := 0
-		for _, c := range s {
-			n = n*10 + int(c-'0')
-			if n > 1<<20 {
-				return 1 << 20
-			}
-		}
-		return n
-	}
-	if num(am) != num(bm) {
-		return num(am) > num(bm)
-	}
-	return num(an) > num(bn)
 }
 
 var createBehaviors = []string{"throwIfExists", "skipIfExists", "overwriteIfExists"}

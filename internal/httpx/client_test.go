@@ -3,6 +3,7 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -768,13 +769,27 @@ func TestDoBinary(t *testing.T) {
 		{"no content type", 200, "", zipBody, 0},
 		{"empty body", 200, "application/octet-stream", nil, 0},
 		{"one byte", 200, "application/zip", []byte("P"), 0},
-		{"json error with 200", 200, "application/json", []byte(`{"error_code":"CC.00050012","error_msg":"retry later"}`), exit.Rejected},
-		{"json with charset", 200, "application/json; charset=utf-8", []byte(`{"x":1}`), exit.Rejected},
-		{"problem+json", 200, "application/problem+json", []byte(`{"x":1}`), exit.Rejected},
-		{"brace under octet-stream", 200, "application/octet-stream", []byte(`{"error_code":"CC.00050012"}`), exit.Rejected},
-		{"text", 200, "text/plain", []byte("Internal error, please retry"), exit.Rejected},
-		{"html", 200, "text/html", []byte("<html>login</html>"), exit.Rejected},
+		// A vendor error the service decodes is a rejection (5); any
+		// other answer that is not the file is a plain failure (1).
+		{"vendor json error with 200", 200, "application/json", []byte(`{"error_code":"CC.00050012","error_msg":"retry later"}`), exit.Rejected},
+		{"vendor code under octet-stream", 200, "application/octet-stream", []byte(`{"error_code":"CC.00050012"}`), exit.Rejected},
+		{"unknown json with charset", 200, "application/json; charset=utf-8", []byte(`{"x":1}`), exit.Failure},
+		{"problem+json", 200, "application/problem+json", []byte(`{"x":1}`), exit.Failure},
+		{"brace under octet-stream", 200, "application/octet-stream", []byte(`{"x":1}`), exit.Failure},
+		{"text", 200, "text/plain", []byte("Internal error, please retry"), exit.Failure},
+		{"html", 200, "text/html", []byte("<html>login</html>"), exit.Failure},
 		{"404 json", 404, "application/json", []byte(`{"code":6,"message":"task not found"}`), exit.NotFound},
+	}
+	// decodeCodeArts knows the {"error_code","error_msg"} body.
+	decodeCodeArts := func(_ *http.Response, b []byte) *APIError {
+		var v struct {
+			Code string `json:"error_code"`
+			Msg  string `json:"error_msg"`
+		}
+		if json.Unmarshal(b, &v) != nil || v.Code == "" {
+			return nil
+		}
+		return &APIError{Code: v.Code, Message: v.Msg}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -787,7 +802,7 @@ func TestDoBinary(t *testing.T) {
 				w.WriteHeader(tt.status)
 				w.Write(tt.body)
 			})
-			c, _ := newClient(t, Options{Service: "logs"})
+			c, _ := newClient(t, Options{Service: "logs", DecodeError: decodeCodeArts})
 			resp, err := c.DoBinary(get(t, srv.URL))
 			if tt.wantErr != 0 {
 				if err == nil {
@@ -853,6 +868,22 @@ func stallServer(t *testing.T, status int, contentType string, sendFirst int) *h
 	})
 }
 
+// within runs f and fails the test if it has not returned after d: a
+// layer that hangs must fail its test, not the whole run's timeout.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still blocked after %v", d)
+	}
+}
+
 func assertStalled(t *testing.T, err error, start time.Time) {
 	t.Helper()
 	if err == nil {
@@ -880,7 +911,8 @@ func TestStallDetector(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		start := time.Now()
-		got, err := io.ReadAll(resp.Body)
+		var got []byte
+		within(t, 5*time.Second, func() { got, err = io.ReadAll(resp.Body) })
 		if len(got) != 1000 {
 			t.Errorf("read %d bytes before the stall, want 1000", len(got))
 		}
@@ -890,18 +922,23 @@ func TestStallDetector(t *testing.T) {
 		srv := stallServer(t, 200, "application/zip", 0)
 		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
 		start := time.Now()
-		resp, err := c.DoBinary(get(t, srv.URL))
-		if err == nil {
-			_, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-		}
+		var err error
+		within(t, 5*time.Second, func() {
+			var resp *http.Response
+			resp, err = c.DoBinary(get(t, srv.URL))
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+		})
 		assertStalled(t, err, start)
 	})
 	t.Run("in an error body", func(t *testing.T) {
 		srv := stallServer(t, 404, "application/json", 10)
 		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
 		start := time.Now()
-		_, err := c.Do(get(t, srv.URL))
+		var err error
+		within(t, 5*time.Second, func() { _, err = c.Do(get(t, srv.URL)) })
 		if exit.Code(err) != exit.NotFound || time.Since(start) > 3*time.Second {
 			t.Errorf("err %v after %v", err, time.Since(start))
 		}

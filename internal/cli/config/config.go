@@ -2,6 +2,7 @@
 package config
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
+	"github.com/diagctl/diagctl/internal/prompt"
 )
 
 // NewCmdConfig builds `diagctl config` and its subcommands.
@@ -182,11 +184,11 @@ out and type it at the prompt, or pipe it on stdin.`,
 			value := ""
 			if len(args) == 2 {
 				value = args[1]
-			} else if value, err = f.Secret(cmdutil.SecretSpec{Key: s.Key, FromStdin: !f.IOStreams.IsStdinTTY(), StdinFlag: "stdin", Label: s.Key + ": "}); err != nil {
+			} else if value, err = newSecret(f, s.Key); err != nil {
 				return err
 			}
 			if strings.HasSuffix(s.Key, ".insecure") {
-				if _, err := parseBool(value); err != nil {
+				if _, err := config.ParseBool(value); err != nil {
 					return exit.UsageErrorf("use true or false", "%s must be true or false, not %q", s.Key, value)
 				}
 			}
@@ -203,14 +205,34 @@ out and type it at the prompt, or pipe it on stdin.`,
 	}
 }
 
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(s) {
-	case "true", "1", "yes":
-		return true, nil
-	case "false", "0", "no":
-		return false, nil
+// newSecret reads the new value of a secret: one line of stdin when it is
+// not a terminal, else a no-echo prompt. Never the environment or the file,
+// as f.Secret would: those hold the old value, and set would change nothing.
+func newSecret(f *cmdutil.Factory, key string) (string, error) {
+	ios := f.IOStreams
+	next := "pipe it on stdin, e.g. printenv NAME | diagctl config set " + key
+	var v string
+	var err error
+	switch {
+	case !ios.IsStdinTTY():
+		if v, err = prompt.ReadLine(ios.In); err != nil {
+			return "", exit.Wrap(err, exit.Failure, "cannot read "+key+" from stdin", "")
+		}
+	case ios.CanPrompt() && f.Prompter != nil:
+		ctx := f.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if v, err = f.Prompter.Secret(ctx, key+": "); err != nil {
+			return "", err
+		}
+	default:
+		return "", exit.UsageErrorf(next, "no terminal to type %s at", key)
 	}
-	return false, fmt.Errorf("not a boolean")
+	if v == "" {
+		return "", exit.UsageErrorf(next, "no value given for %s", key)
+	}
+	return v, nil
 }
 
 func newCmdUnset(f *cmdutil.Factory) *cobra.Command {

@@ -40,6 +40,10 @@ type Options struct {
 // shutdownGrace is how long running downloads get to finish on Ctrl-C.
 const shutdownGrace = 5 * time.Second
 
+// receivedLimit bounds the request log: nobody reads it from the command,
+// and a benchmark may send millions of requests.
+const receivedLimit = 1000
+
 // NewCmdEmulator builds `diagctl emulator`.
 func NewCmdEmulator(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, BigSize: emu.DefaultBigSize, SlowRate: emu.DefaultSlowRate}
@@ -154,6 +158,7 @@ func runEmulator(opts *Options) error {
 		SlowRate:       int(opts.SlowRate),
 		RequirePreview: opts.RequirePreview,
 		RadarAPIKey:    apiKey(opts.RequireAPIKey),
+		ReceivedLimit:  receivedLimit,
 	})
 	if err != nil {
 		return exit.Wrap(err, exit.Failure, "cannot listen on "+opts.Addr, "choose another port, or --addr 127.0.0.1:0 for a free one")
