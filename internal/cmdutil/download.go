@@ -224,7 +224,7 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 			if asJSON {
 				continue
 			}
-			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%d files\n", r.Path, r.Bytes, humanBytes(r.Bytes), r.SHA256, r.Files)
+			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%s\n", r.Path, r.Bytes, humanBytes(r.Bytes), r.SHA256, plural(r.Files, "file"))
 			w := out
 			if r.Path == "-" {
 				w = ios.Info()
@@ -281,4 +281,12 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// plural writes "1 file", "3 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

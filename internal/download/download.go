@@ -4,6 +4,28 @@
 // or restarts broken transfers, checks that what arrived is a ZIP, moves
 // it to its final name only when complete, and optionally unpacks it
 // safely. See DESIGN.md, "Downloads".
+//
+// Choices worth knowing:
+//   - With -o the existing-file check happens before any request. A name
+//     that comes from the server (Content-Disposition) is only known from
+//     the answer, so that check happens on its headers, before any body
+//     byte is read. The final rename never clobbers without Force (a hard
+//     link that fails if the name exists, then removal of the temporary
+//     name), so a file that appears meanwhile is kept.
+//   - Two IDs for which the server sends the same file name in one run:
+//     the second is saved under its DefaultName.
+//   - Files is the number of entries (directories included) in the
+//     central directory. For -o - it is read from the end of central
+//     directory record (ZIP64 too) in the last 64 KiB of the stream, which
+//     is kept while streaming; a stream that does not end like a ZIP is an
+//     error, though its bytes have gone to stdout already.
+//   - The temporary file is created with mode 0666 less the umask (not
+//     os.CreateTemp's 0600), so the archive gets the mode curl -o would
+//     give it.
+//   - A directory given with -d is created when missing; the directory of
+//     an -o path must exist.
+//   - Extraction refuses to overwrite an existing file without Force, and
+//     never writes through a symbolic link (see extract).
 package download
 
 import (
@@ -15,6 +37,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/diagctl/diagctl/internal/exit"
@@ -130,169 +153,195 @@ func (a *aggregate) report(n int64) {
 	}
 }
 
+// job is one source's download.
+type job struct {
+	r        *runner
+	ctx      context.Context
+	src      Source
+	toStdout bool
+	dir      string // where the temporary file goes
+	final    string // the archive's path ("" until named)
+	t        *transfer
+	tmp      *os.File // the temporary file, until renamed
+	fsink    *fileSink
+	reported bool // the aggregate progress knows this job's length
+}
+
 func (r *runner) one(ctx context.Context, src Source) (res Result) {
-	res.ID = src.ID
-	reported := false
+	j := &job{r: r, ctx: ctx, src: src, toStdout: r.opts.Output == "-"}
 	defer func() {
-		if r.agg != nil && !reported {
+		j.cleanup()
+		if r.agg != nil && !j.reported {
 			r.agg.report(0)
 		}
+		res.ID = src.ID
 		if res.Err != nil {
 			msg := res.Err.Error()
 			res.Error = &msg
 		}
 	}()
 	if ctx.Err() != nil {
-		res.Err = context.Cause(ctx)
-		return res
+		return Result{Err: context.Cause(ctx)}
 	}
-	o := r.opts
 	if src.Request == nil {
-		res.Err = errors.New("no request for this source (a bug in diagctl)")
-		return res
+		return Result{Err: errors.New("no request for this source (a bug in diagctl)")}
+	}
+	if err := j.prepare(); err != nil {
+		return Result{Err: err}
 	}
 
-	toStdout := o.Output == "-"
-	var dir, final string
-	switch {
-	case toStdout:
-		if o.IO.IsStdoutTTY() {
-			res.Err = exit.UsageErrorf("redirect stdout to a file or a pipe, or use -o FILE",
-				"refusing to write a binary archive to the terminal")
-			return res
-		}
-	case o.Output != "":
-		final = o.Output
-		dir = filepath.Dir(final)
-		if err := r.checkTarget(final); err != nil {
-			res.Err = err
-			return res
-		}
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			if err == nil {
-				err = fmt.Errorf("%s is not a directory", dir)
-			}
-			res.Err = exit.Wrap(err, exit.Failure, "cannot write "+final, "create the directory first, or give another -o path")
-			return res
-		}
-	default:
-		dir = o.Dir
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			res.Err = exit.Wrap(err, exit.Failure, "cannot create directory "+dir, "check the -d path and its permissions")
-			return res
-		}
-	}
-
-	t := &transfer{ctx: ctx, client: o.Client, src: src, retries: o.Retries, total: -1}
-	t.pipe = newHashPipe(toStdout)
-	defer t.pipe.close()
-
-	var tmp *os.File
-	cleanup := func() {
-		if tmp != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			tmp = nil
-		}
-	}
-	defer cleanup() // on every failure; a success has set tmp to nil
-
-	t.onFirst = func(resp *http.Response) error {
-		if r.agg != nil {
-			reported = true
-			r.agg.report(t.total)
-			t.prog = r.agg.p
-		} else {
-			t.perItem = true
-			t.prog = o.IO.NewProgress(t.total, shortID(src.ID))
-		}
-		if toStdout || o.Output != "" {
-			return nil
-		}
-		var err error
-		final, err = r.claim(dir, FileName(resp.Header.Get("Content-Disposition"), src.DefaultName), src)
-		if err != nil {
-			return err
-		}
-		return r.checkTarget(final)
-	}
-	t.openSink = func() (sink, error) {
-		if toStdout {
-			return &streamSink{w: o.IO.Out}, nil
-		}
-		f, err := createTemp(dir)
-		if err != nil {
-			return nil, exit.Wrap(err, exit.Failure, "cannot write "+final, "check free space and permissions in "+dir)
-		}
-		tmp = f
-		return &fileSink{f: f, name: final}, nil
-	}
-
-	err := t.run()
-	debugStage("transfer")
-	if t.perItem && t.prog != nil {
-		t.prog.Finish()
+	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, retries: r.opts.Retries, total: -1,
+		onFirst: j.onFirst, openSink: j.openSink, pipe: newHashPipe(j.toStdout)}
+	defer j.t.pipe.close()
+	err := j.t.run()
+	if j.t.perItem && j.t.prog != nil {
+		j.t.prog.Finish()
 	}
 	if err != nil {
-		res.Err = err
-		return res
+		return Result{Err: err}
 	}
-	sum := hex.EncodeToString(t.pipe.sum())
+	sum := hex.EncodeToString(j.t.pipe.sum())
 
-	if toStdout {
-		n, err := countFromTail(t.pipe.tail.buf, t.got)
+	if j.toStdout {
+		files, err := countFromTail(j.t.pipe.tail.buf, j.t.got)
 		if err != nil {
-			res.Err = exit.Wrap(err, exit.Failure, "the archive written to stdout is not a valid ZIP", "discard the output and try again")
-			return res
+			return Result{Err: exit.Wrap(err, exit.Failure, "the archive written to stdout is not a valid ZIP", "discard the output and try again")}
 		}
-		res.Path, res.Bytes, res.SHA256, res.Files = "-", t.got, sum, n
-		return res
+		return Result{Path: "-", Bytes: j.t.got, SHA256: sum, Files: files}
 	}
-
-	// Complete: make it durable, check it is a ZIP, then give it its name.
-	if err := tmp.Sync(); err != nil {
-		res.Err = exit.Wrap(err, exit.Failure, "cannot write "+final, "check free space in "+dir)
-		return res
-	}
-	debugStage("sync")
-	files, err := checkZip(tmp, t.got)
-	debugStage("check")
+	files, err := j.commitFile()
 	if err != nil {
-		res.Err = exit.Wrap(err, exit.Failure, "the archive from the server is damaged (nothing was saved)",
-			"try again; if it keeps failing, the archive on the server is damaged")
-		return res
+		return Result{Err: err}
 	}
-	if err := ctx.Err(); err != nil {
-		res.Err = context.Cause(ctx)
-		return res
-	}
-	if err := tmp.Close(); err != nil {
-		res.Err = exit.Wrap(err, exit.Failure, "cannot write "+final, "check free space in "+dir)
-		return res
-	}
-	if err := commit(tmp.Name(), final, o.Force); err != nil {
-		if errors.Is(err, errExists) {
-			res.Err = existsError(final)
-		} else {
-			res.Err = exit.Wrap(err, exit.Failure, "cannot write "+final, "check permissions in "+dir)
-		}
-		return res
-	}
-	tmp = nil
-	syncDir(dir)
-	debugStage("commit")
-	res.Path, res.Bytes, res.SHA256, res.Files = final, t.got, sum, files
-
-	if o.Extract != "" {
-		dest := o.Extract
-		if r.multi {
-			dest = filepath.Join(dest, src.ID)
-		}
-		if _, err := extract(ctx, final, t.got, dest, o.Force); err != nil {
-			res.Err = err
-		}
+	res = Result{Path: j.final, Bytes: j.t.got, SHA256: sum, Files: files}
+	if r.opts.Extract != "" {
+		res.Err = j.extract()
 	}
 	return res
+}
+
+// prepare settles where the file goes and, with -o, refuses an existing
+// file before any request is made. (A name that comes from the server is
+// checked as soon as its headers arrive, before the body is read.)
+func (j *job) prepare() error {
+	o := j.r.opts
+	switch {
+	case j.toStdout:
+		if o.IO.IsStdoutTTY() {
+			return exit.UsageErrorf("redirect stdout to a file or a pipe, or use -o FILE",
+				"refusing to write a binary archive to the terminal")
+		}
+	case o.Output != "":
+		j.final = o.Output
+		j.dir = filepath.Dir(j.final)
+		if err := j.r.checkTarget(j.final); err != nil {
+			return err
+		}
+		if fi, err := os.Stat(j.dir); err != nil || !fi.IsDir() {
+			if err == nil {
+				err = fmt.Errorf("%s is not a directory", j.dir)
+			}
+			return exit.Wrap(err, exit.Failure, "cannot write "+j.final, "create the directory first, or give another -o path")
+		}
+	default:
+		j.dir = o.Dir
+		if err := os.MkdirAll(j.dir, 0o755); err != nil {
+			return exit.Wrap(err, exit.Failure, "cannot create directory "+j.dir, "check the -d path and its permissions")
+		}
+	}
+	return nil
+}
+
+// onFirst runs on the first answer's headers: progress, and the name.
+func (j *job) onFirst(resp *http.Response) error {
+	t := j.t
+	if agg := j.r.agg; agg != nil {
+		j.reported = true
+		agg.report(t.total)
+		t.prog = agg.p
+	} else {
+		t.perItem = true
+		t.prog = j.r.opts.IO.NewProgress(t.total, shortID(j.src.ID))
+	}
+	if j.final != "" || j.toStdout {
+		return nil
+	}
+	name := FileName(resp.Header.Get("Content-Disposition"), j.src.DefaultName)
+	final, err := j.r.claim(j.dir, name, j.src)
+	if err != nil {
+		return err
+	}
+	j.final = final
+	return j.r.checkTarget(final)
+}
+
+// openSink runs once the first bytes look like a ZIP.
+func (j *job) openSink() (sink, error) {
+	if j.toStdout {
+		return &streamSink{w: j.r.opts.IO.Out}, nil
+	}
+	f, err := createTemp(j.dir)
+	if err != nil {
+		return nil, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space and permissions in "+j.dir)
+	}
+	j.tmp = f
+	j.fsink = &fileSink{f: f, name: j.final, wb: newWriteback(f)}
+	return j.fsink, nil
+}
+
+// commitFile makes the complete temporary file durable, checks that it
+// is a ZIP and gives it its final name. It returns the number of entries.
+func (j *job) commitFile() (int, error) {
+	j.fsink.close()
+	if err := j.tmp.Sync(); err != nil {
+		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+	}
+	files, err := checkZip(j.tmp, j.t.got)
+	if err != nil {
+		return 0, exit.Wrap(err, exit.Failure, "the archive from the server is damaged (nothing was saved)",
+			"try again; if it keeps failing, the archive on the server is damaged")
+	}
+	if j.ctx.Err() != nil {
+		return 0, context.Cause(j.ctx)
+	}
+	if err := j.tmp.Close(); err != nil {
+		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+	}
+	if err := commit(j.tmp.Name(), j.final, j.r.opts.Force); err != nil {
+		if errors.Is(err, errExists) {
+			return 0, existsError(j.final)
+		}
+		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check permissions in "+j.dir)
+	}
+	j.tmp = nil
+	syncDir(j.dir)
+	return files, nil
+}
+
+// extract unpacks the saved archive; the archive stays whatever happens.
+func (j *job) extract() error {
+	dest := j.r.opts.Extract
+	if j.r.multi {
+		// IDs are validated by the commands; never let one be a path.
+		if !filepath.IsLocal(j.src.ID) || strings.ContainsAny(j.src.ID, `/\`) {
+			return exit.Errorf(exit.Failure, "", "cannot extract: the ID %q cannot name a directory", j.src.ID)
+		}
+		dest = filepath.Join(dest, j.src.ID)
+	}
+	_, err := extract(j.ctx, j.final, j.t.got, dest, j.r.opts.Force)
+	return err
+}
+
+// cleanup removes the temporary file unless it became the archive.
+func (j *job) cleanup() {
+	if j.fsink != nil {
+		j.fsink.close()
+	}
+	if j.tmp != nil {
+		j.tmp.Close()
+		os.Remove(j.tmp.Name())
+		j.tmp = nil
+	}
 }
 
 // checkTarget refuses an existing final path unless --force.
@@ -342,7 +391,3 @@ func shortID(id string) string {
 	}
 	return id[:8] + "…"
 }
-
-func dirOf(path string) string { return filepath.Dir(path) }
-
-var debugStage = func(string) {}

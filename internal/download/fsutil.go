@@ -72,16 +72,3 @@ func syncDir(dir string) {
 	_ = d.Sync()
 	_ = d.Close()
 }
-
-// exists reports whether something (anything, even a dangling symlink)
-// is at path.
-func exists(path string) (bool, error) {
-	_, err := os.Lstat(path)
-	if err == nil {
-		return true, nil
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	return false, err
-}

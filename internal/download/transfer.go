@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,28 +44,75 @@ type fileSink struct {
 	f       *os.File
 	name    string // what messages call the file (its final path)
 	off     int64
-	flushed int64 // start of the range not yet handed to writeback
+	flushed int64      // start of the range not yet handed to writeback
+	wb      *writeback // nil where the platform has none
 }
 
 func (s *fileSink) write(p []byte) error {
 	n, err := s.f.Write(p)
 	s.off += int64(n)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
 	}
-	if s.off-s.flushed >= writebackChunk {
-		startWriteback(s.f, s.flushed, s.off-s.flushed)
+	if s.wb != nil && s.off-s.flushed >= writebackChunk && s.wb.request(s.flushed, s.off-s.flushed) {
 		s.flushed = s.off
 	}
 	return nil
 }
 
+// close stops the writeback goroutine (the file stays open).
+func (s *fileSink) close() {
+	if s.wb != nil {
+		s.wb.stop()
+		s.wb = nil
+	}
+}
+
+// writeback starts the kernel writing finished ranges of the file to
+// disk while the transfer goes on (see startWriteback), from its own
+// goroutine: when the disk is busy the call blocks, and the receive path
+// must not wait for the disk. A request made while one is running is
+// dropped; the next one covers its range.
+type writeback struct {
+	f    *os.File
+	req  chan [2]int64
+	done chan struct{}
+}
+
+func newWriteback(f *os.File) *writeback {
+	if !haveWriteback {
+		return nil
+	}
+	w := &writeback{f: f, req: make(chan [2]int64, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for r := range w.req {
+			startWriteback(w.f, r[0], r[1])
+		}
+	}()
+	return w
+}
+
+func (w *writeback) request(off, n int64) bool {
+	select {
+	case w.req <- [2]int64{off, n}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (w *writeback) stop() {
+	close(w.req)
+	<-w.done
+}
+
 func (s *fileSink) truncate() error {
 	if err := s.f.Truncate(0); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+dirOf(s.name))
+		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
 	}
 	s.off, s.flushed = 0, 0
 	return nil
@@ -331,7 +379,7 @@ func (t *transfer) receive(resp *http.Response) error {
 	var pending []byte
 	if t.got == 0 {
 		var sig [4]byte
-		n, err := t.fill(body, sig[:])
+		n, err := t.fill(body, sig[:], len(sig))
 		if n < len(sig) {
 			if err == io.EOF {
 				return notZipError()
@@ -352,7 +400,7 @@ func (t *transfer) receive(resp *http.Response) error {
 		buf := t.pipe.get()
 		n := copy(buf, pending)
 		pending = nil
-		m, rerr := t.fill(body, buf[n:])
+		m, rerr := t.fill(body, buf[n:], max(len(buf)/2-n, 1))
 		n += m
 		if n > 0 {
 			if err := t.out.write(buf[:n]); err != nil {
@@ -380,13 +428,14 @@ func (t *transfer) receive(resp *http.Response) error {
 	return nil
 }
 
-var fillMin = 1 << 30
-
-// fill reads until buf is full or the body fails or ends (io.EOF),
-// counting progress as bytes arrive.
-func (t *transfer) fill(r io.Reader, buf []byte) (int, error) {
+// fill reads into buf until it holds at least atLeast bytes, or the body
+// fails or ends (io.EOF), counting progress as bytes arrive. The receive
+// loop asks for half a buffer: a read into less room than the HTTP
+// reader's own buffer (256 KiB) costs an extra copy through it, and a
+// half-full buffer is as good for the file and the hash.
+func (t *transfer) fill(r io.Reader, buf []byte, atLeast int) (int, error) {
 	n := 0
-	for n < len(buf) && (n == 0 || len(buf)-n >= fillMin) {
+	for n < atLeast {
 		m, err := r.Read(buf[n:])
 		if m > 0 {
 			n += m

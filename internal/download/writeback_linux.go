@@ -7,6 +7,8 @@ import (
 	"syscall"
 )
 
+const haveWriteback = true
+
 // startWriteback asks the kernel to start writing [off, off+n) of f to
 // disk now, without waiting (sync_file_range with SYNC_FILE_RANGE_WRITE).
 // Writing back while the transfer goes on keeps the final fsync short

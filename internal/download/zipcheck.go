@@ -26,6 +26,19 @@ func isZipStart(b []byte) bool {
 // number of entries (directories included). It does not decompress
 // anything: CRCs are checked on extraction.
 func checkZip(r io.ReaderAt, size int64) (int, error) {
+	// archive/zip keeps every directory entry in memory: look at the
+	// count first, so a hostile directory cannot exhaust memory.
+	tail := make([]byte, min(size, tailMax))
+	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && err != io.EOF {
+		return 0, err
+	}
+	n, err := countFromTail(tail, size)
+	if err != nil {
+		return 0, err
+	}
+	if n > maxEntries {
+		return 0, fmt.Errorf("it lists %d entries, more than the %d diagctl accepts", n, maxEntries)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return 0, err
@@ -69,8 +82,12 @@ func countFromTail(tail []byte, streamLen int64) (int, error) {
 			if loc < 0 || le.Uint32(tail[loc:]) != 0x07064b50 {
 				return 0, errors.New("zip: ZIP64 end of central directory locator missing")
 			}
-			rec := int64(le.Uint64(tail[loc+8:])) - tailStart
-			if rec < 0 || rec+56 > int64(loc) || le.Uint32(tail[rec:]) != 0x06064b50 {
+			abs := le.Uint64(tail[loc+8:])
+			if loc < 56 || abs < uint64(tailStart) || abs-uint64(tailStart) > uint64(loc-56) {
+				return 0, errors.New("zip: ZIP64 end of central directory record not found")
+			}
+			rec := int64(abs - uint64(tailStart))
+			if le.Uint32(tail[rec:]) != 0x06064b50 {
 				return 0, errors.New("zip: ZIP64 end of central directory record not found")
 			}
 			records = le.Uint64(tail[rec+32:])

@@ -158,7 +158,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	return c.do(req, false)
 }
 
-// DoBinary is Do for a download: a success answer whose body is JSON or
+// DoBinary is Do for a download: a 200 answer whose body is JSON or
 // text (some services answer errors with status 200) is decoded as an
 // error instead of being handed back as the file.
 func (c *Client) DoBinary(req *http.Request) (*http.Response, error) {
@@ -223,7 +223,7 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 		var apiErr *APIError
 		if resp.StatusCode >= 400 {
 			apiErr = c.decode(resp)
-		} else if binary {
+		} else if binary && resp.StatusCode == http.StatusOK {
 			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
 				// A success status with an error body: a vendor error the
 				// service decoded is a rejection; anything else is simply

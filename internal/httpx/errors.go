@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -95,6 +96,12 @@ var ErrStalled = errors.New("transfer stalled: no data received")
 
 // classify turns a transport error into a NetError with a useful hint.
 func (c *Client) classify(op string, err error) error {
+	// net/http wraps errors in a *url.Error that repeats the method and
+	// URL that op already names.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
 	ne := &NetError{Service: c.opts.Service, Op: op, Err: err}
 	var (
 		unknownCA x509.UnknownAuthorityError
@@ -118,7 +125,7 @@ func (c *Client) classify(op string, err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		ne.Next = "raise --timeout, or check that the server is reachable"
 	default:
-		ne.Next = "check that the server is reachable and try again"
+		ne.Next = "check that the server is reachable and that the " + svc + " settings are right (diagctl config list shows them), then try again"
 	}
 	return ne
 }

@@ -41,6 +41,7 @@ func (s *IOStreams) NewProgress(total int64, description string) *Progress {
 		progressbar.OptionSetDescription(description),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(redrawEvery),
 		progressbar.OptionSetPredictTime(true),
