@@ -224,7 +224,7 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 			if asJSON {
 				continue
 			}
-			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%s\n", r.Path, r.Bytes, humanBytes(r.Bytes), r.SHA256, plural(r.Files, "file"))
+			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%s\n", r.Path, r.Bytes, download.HumanBytes(r.Bytes), r.SHA256, plural(r.Files, "file"))
 			w := out
 			if r.Path == "-" {
 				w = ios.Info()
@@ -267,20 +267,6 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 		return nil
 	}
 	return &SilentError{Code: worst}
-}
-
-// humanBytes is a short IEC size, e.g. "1.5 MiB".
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // plural writes "1 file", "3 files".

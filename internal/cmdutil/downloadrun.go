@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"github.com/diagctl/diagctl/internal/download"
+	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
 
@@ -19,4 +20,13 @@ func (d *DownloadFlags) Run(f *Factory, client *httpx.Client, sources []download
 		Retries:  f.Globals.Retries,
 	})
 	return PrintResults(f.IOStreams, f.Globals.JSON, results)
+}
+
+// CheckStdin refuses to read both the IDs (--from-file -) and a secret
+// (secretFlag, e.g. --password-stdin) from stdin.
+func (d *DownloadFlags) CheckStdin(secretFlag string, secretFromStdin bool) error {
+	if secretFromStdin && d.FromFile == "-" {
+		return exit.FlagErrorf("%s and --from-file - both want stdin: put the IDs in a file", secretFlag)
+	}
+	return nil
 }

@@ -210,7 +210,7 @@ func (t *transfer) run() error {
 		if resp, err = t.reopen(); err != nil {
 			if errors.Is(err, errCannotRestart) {
 				return exit.Wrap(broken.err, exit.Service,
-					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", humanBytes(t.got)),
+					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got)),
 					"try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart")
 			}
 			return t.cause(err)
@@ -233,10 +233,10 @@ func (t *transfer) gaveUp(err error, retries int) error {
 	}
 	of := ""
 	if t.total >= 0 {
-		of = " of " + humanBytes(t.total)
+		of = " of " + HumanBytes(t.total)
 	}
 	return exit.Wrap(err, exit.Service,
-		fmt.Sprintf("the transfer broke after %s%s (%d retries)", humanBytes(t.got), of, retries), next)
+		fmt.Sprintf("the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries), next)
 }
 
 func unexpectedStatus(resp *http.Response) error {
@@ -463,8 +463,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// humanBytes is a short IEC size, e.g. "1.5 MiB".
-func humanBytes(n int64) string {
+// HumanBytes is a short IEC size, e.g. "1.5 MiB".
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return strconv.FormatInt(n, 10) + " B"

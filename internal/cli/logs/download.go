@@ -43,12 +43,12 @@ For each saved archive, stdout gets its path, size, SHA-256 and number of files
   printf '%s\n' "$TOKEN" | diagctl logs download --token-stdin a777ff00d3cf4d369d87066806ae0001
   diagctl logs download --from-file sub-jobs.txt --parallel 8 -d logs/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Download.CheckStdin("--token-stdin", opts.TokenStdin); err != nil {
+				return err
+			}
 			ids, err := opts.Download.IDs(f.IOStreams, args, api.ValidSubJobID)
 			if err != nil {
 				return err
-			}
-			if opts.TokenStdin && opts.Download.FromFile == "-" {
-				return exit.FlagErrorf("--token-stdin and --from-file - both want stdin: put the IDs in a file")
 			}
 			opts.SubJobIDs = ids
 			if runF != nil {

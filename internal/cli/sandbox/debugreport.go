@@ -44,12 +44,12 @@ For each saved report, stdout gets its path, size, SHA-256 and number of files
   diagctl sandbox debug-report --from-file tasks.txt -d reports/ --extract unpacked/
   printf '%s\n' "$PASS" | diagctl sandbox debug-report --password-stdin -o - TASK_ID | unzip -l /dev/stdin`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Download.CheckStdin("--password-stdin", opts.PasswordStdin); err != nil {
+				return err
+			}
 			ids, err := opts.Download.IDs(f.IOStreams, args, api.ValidTaskID)
 			if err != nil {
 				return err
-			}
-			if opts.PasswordStdin && opts.Download.FromFile == "-" {
-				return exit.FlagErrorf("--password-stdin and --from-file - both want stdin: put the IDs in a file")
 			}
 			opts.TaskIDs = ids
 			if runF != nil {
