@@ -98,6 +98,7 @@ var scriptVars = map[string]string{
 	"TASK_DROP":            emulator.TaskDropOnce,
 	"TASK_DROP_NORANGE":    emulator.TaskDropNoRange,
 	"TASK_STALL":           emulator.TaskStall,
+	"TASK_SLOW":            emulator.TaskSlow,
 	"TASK_BIG":             emulator.TaskBig,
 	"TASK_ZIPSLIP":         emulator.TaskZipSlip,
 	"TASK_SYMLINK":         emulator.TaskSymlink,

@@ -20,7 +20,7 @@ var subJobID = regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
 // ValidSubJobID accepts 32 characters of [0-9A-Za-z].
 func ValidSubJobID(id string) error {
 	if !subJobID.MatchString(id) {
-		return exit.UsageErrorf("a sub-job ID is 32 letters and digits, such as a777ff00d3cf4d369d87066806ae0001", "%q is not a sub-job ID (%d characters)", id, len(id))
+		return exit.UsageErrorf("a sub-job ID is 32 letters and digits, such as a777ff00d3cf4d369d87066806ae0001", "a sub-job ID is 32 letters and digits (this one has %d characters)", len(id))
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ const (
 // ValidTaskID accepts a GUID, with or without braces, as the sandbox does.
 func ValidTaskID(id string) error {
 	if _, err := uuid.Parse(id); err != nil || len(strings.Trim(id, "{}")) != 36 {
-		return exit.UsageErrorf("a task ID is a GUID such as 3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b", "%q is not a task ID", id)
+		return exit.UsageErrorf("a task ID is a GUID such as 3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b", "a task ID is a GUID")
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ For each saved report, stdout gets its path, size, SHA-256 and number of files
 		Example: `  export DIAGCTL_SANDBOX_SERVER=sandbox.lab.example DIAGCTL_SANDBOX_USER=analyst
   diagctl sandbox debug-report 3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b
   diagctl sandbox debug-report --from-file tasks.txt -d reports/ --extract unpacked/
-  printf '%s\n' "$PASS" | diagctl sandbox debug-report --password-stdin -o - TASK_ID | unzip -l /dev/stdin`,
+  printf '%s\n' "$PASS" | diagctl sandbox debug-report --password-stdin -o - TASK_ID | ssh vault 'cat > report.zip'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Download.CheckStdin("--password-stdin", opts.PasswordStdin); err != nil {
 				return err
