@@ -69,7 +69,11 @@ func runDebugReport(opts *DebugReportOptions) error {
 	if err != nil {
 		return err
 	}
-	base, err := httpx.BaseURL(cfg.String("sandbox.server"), "--server, DIAGCTL_SANDBOX_SERVER or sandbox.server")
+	server := cfg.String("sandbox.server")
+	if server == "" {
+		return exit.UsageErrorf("pass --server or set DIAGCTL_SANDBOX_SERVER (or sandbox.server in the config file)", "no sandbox server")
+	}
+	base, err := httpx.BaseURL(server, "sandbox server")
 	if err != nil {
 		return err
 	}
