@@ -192,6 +192,9 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 
 	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, retries: r.opts.Retries, total: -1,
 		onFirst: j.onFirst, openSink: j.openSink, pipe: newHashPipe(j.toStdout)}
+	if r.opts.IO != nil {
+		j.t.note = r.opts.IO.Info()
+	}
 	defer j.t.pipe.close()
 	err := j.t.run()
 	if j.t.perItem && j.t.prog != nil {

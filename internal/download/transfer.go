@@ -166,6 +166,9 @@ type transfer struct {
 	total     int64 // expected length of the whole archive; -1 unknown
 	ranges    bool  // server accepts byte ranges
 	validator string
+	// note tells the user about a break and what happens next (stderr,
+	// silent with --quiet); nil says nothing.
+	note io.Writer
 }
 
 // run transfers the archive. On success every byte is in the sink and
@@ -204,6 +207,7 @@ func (t *transfer) run() error {
 			return t.gaveUp(broken.err, retry)
 		}
 		retry++
+		t.tell(broken.err, retry)
 		if err := sleepCtx(t.ctx, retryDelay(retry)); err != nil {
 			return err
 		}
@@ -216,6 +220,19 @@ func (t *transfer) run() error {
 			return t.cause(err)
 		}
 	}
+}
+
+// tell says that the transfer broke and whether it resumes or restarts.
+func (t *transfer) tell(err error, retry int) {
+	if t.note == nil {
+		return
+	}
+	next := "restarting from the beginning"
+	if t.got > 0 && t.ranges && t.validator != "" {
+		next = "resuming at byte " + strconv.FormatInt(t.got, 10)
+	}
+	fmt.Fprintf(t.note, "%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
+		t.src.ID, HumanBytes(t.got), err, next, retry, t.retries)
 }
 
 // cause prefers the context's cause (Ctrl-C) over the error it produced.
