@@ -4,6 +4,7 @@ package cmdutil
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -113,7 +114,7 @@ func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 		}
 	}
 	if o.CACert == "" {
-		o.CACert = cfg.String(service + ".ca-cert")
+		o.CACert = caCertPath(cfg, service+".ca-cert")
 	}
 	return o, nil
 }
@@ -126,4 +127,14 @@ func (f *Factory) BindFlag(key string, flag *pflag.Flag) {
 		f.bindings = map[string]*pflag.Flag{}
 	}
 	f.bindings[key] = flag
+}
+
+// caCertPath resolves a ca-cert setting; a relative path written in the
+// config file is relative to the file, not to the current directory.
+func caCertPath(cfg *config.Config, key string) string {
+	v := cfg.Get(key)
+	if v.Value == "" || filepath.IsAbs(v.Value) || !v.FromFile() {
+		return v.Value
+	}
+	return filepath.Join(filepath.Dir(cfg.Path()), v.Value)
 }

@@ -171,6 +171,12 @@ type Value struct {
 	Secret bool
 }
 
+// FromFile tells whether the value came from the config file (top level
+// or a profile), rather than a flag, the environment or a default.
+func (v Value) FromFile() bool {
+	return v.Source == "file" || strings.HasPrefix(v.Source, "profile ")
+}
+
 // Get resolves key through flag, environment, profile, file and default.
 func (c *Config) Get(key string) Value {
 	s, _ := Lookup(key)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -64,7 +65,7 @@ type traceTransport struct {
 
 func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, req.URL.RequestURI(), "HTTP/1.1")
+	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, redactURL(req.URL.RequestURI()), "HTTP/1.1")
 	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
 	t.headers(&b, "> ", req.Header)
 	b.WriteString(">\n")
@@ -114,15 +115,36 @@ func (t *traceTransport) write(s string) {
 	io.WriteString(t.w, s)
 }
 
-// redactURL hides a password given in the URL's user info.
+// redactURL hides a password given in the URL's user info and the values
+// of query parameters that carry credentials (signed storage URLs).
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
 		return raw
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		return strings.Replace(u.String(), "xxxxx", Redacted, 1)
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			raw = strings.Replace(u.String(), "xxxxx", Redacted, 1)
+		}
 	}
-	return raw
+	if u.RawQuery == "" {
+		return raw
+	}
+	return strings.Replace(raw, "?"+u.RawQuery, "?"+redactQuery(u.RawQuery), 1)
+}
+
+// secretParam matches query parameter names that carry credentials:
+// Azure SAS "sig", S3 "X-Amz-Signature"/"X-Amz-Credential", tokens, keys.
+var secretParam = regexp.MustCompile(`(?i)^(sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|token|access_token|api[-_]?key|key|password|secret)$`)
+
+func redactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		name, _, hasValue := strings.Cut(p, "=")
+		if n, err := url.QueryUnescape(name); err == nil && hasValue && secretParam.MatchString(n) {
+			parts[i] = name + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, "&")
 }
