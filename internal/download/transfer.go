@@ -231,8 +231,17 @@ func (t *transfer) tell(err error, retry int) {
 	if t.got > 0 && t.ranges && t.validator != "" {
 		next = "resuming at byte " + strconv.FormatInt(t.got, 10)
 	}
-	fmt.Fprintf(t.note, "%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
+	var ne *httpx.NetError
+	if errors.As(err, &ne) {
+		err = ne.Err // the ID already says which request
+	}
+	line := fmt.Sprintf("%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
 		t.src.ID, HumanBytes(t.got), err, next, retry, t.retries)
+	if t.prog != nil {
+		t.prog.Note(t.note, line)
+		return
+	}
+	io.WriteString(t.note, line)
 }
 
 // cause prefers the context's cause (Ctrl-C) over the error it produced.

@@ -1,6 +1,7 @@
 package iostreams
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ type Progress struct {
 	stop    chan struct{}
 	stopped sync.WaitGroup
 	once    sync.Once
+	drawing sync.Mutex // a redraw and a Note never interleave
 }
 
 // redrawEvery bounds how often the bar is drawn, whatever the transfer rate.
@@ -78,7 +80,9 @@ func (p *Progress) redraw() {
 	for {
 		select {
 		case <-t.C:
+			p.drawing.Lock()
 			_ = p.bar.Set64(p.done.Load())
+			p.drawing.Unlock()
 		case <-p.stop:
 			return
 		}
@@ -96,4 +100,15 @@ func (p *Progress) Finish() {
 			_ = p.bar.Clear()
 		}
 	})
+}
+
+// Note writes a line to w without mixing it into the bar: the bar's line is
+// cleared first and redrawn at the next tick.
+func (p *Progress) Note(w io.Writer, line string) {
+	p.drawing.Lock()
+	defer p.drawing.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+	_, _ = io.WriteString(w, line)
 }
