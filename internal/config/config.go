@@ -150,6 +150,25 @@ func (c *Config) EditProfile(name string) error {
 	return nil
 }
 
+// UnknownKeys lists keys in the file that diagctl does not know (typos,
+// usually), as written: "sandbox.sever", "profiles.prod.logs.tokn".
+func (c *Config) UnknownKeys() []string {
+	var out []string
+	for _, k := range c.v.AllKeys() {
+		key := k
+		if rest, ok := strings.CutPrefix(k, "profiles."); ok {
+			if _, after, ok := strings.Cut(rest, "."); ok {
+				key = after
+			}
+		}
+		if _, ok := Lookup(key); !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Path is the config file's path, whether or not it exists.
 func (c *Config) Path() string { return c.path }
 

@@ -94,6 +94,9 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, k := range cfg.UnknownKeys() {
+				fmt.Fprintf(f.IOStreams.Info(), "warning: %s: unknown key %q is ignored\n", cfg.Path(), k)
+			}
 			var entries []listEntry
 			for _, v := range cfg.List() {
 				entries = append(entries, listEntry{Key: v.Key, Value: shown(v), Source: v.Source})
