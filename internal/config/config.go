@@ -259,16 +259,16 @@ func (c *Config) List() []Value {
 // Set writes key=value into the file (under the selected profile when one
 // is selected), creating the file with mode 0600.
 func (c *Config) Set(key, value string) error {
-	return c.edit(func(root map[string]any) {
-		setPath(root, c.fileKey(key), value)
+	return c.edit(func(root *yaml.Node) {
+		setNode(root, c.fileKey(key), valueNode(strings.ToLower(key), value))
 	})
 }
 
 // Unset removes key from the file (from the selected profile when one is
 // selected). Removing a key that is not there is not an error.
 func (c *Config) Unset(key string) error {
-	return c.edit(func(root map[string]any) {
-		deletePath(root, c.fileKey(key))
+	return c.edit(func(root *yaml.Node) {
+		deleteNode(root, c.fileKey(key))
 	})
 }
 
@@ -283,28 +283,30 @@ func (c *Config) fileKey(key string) []string {
 // edit rewrites the file through a temporary 0600 file and a rename, so a
 // crash never leaves a half-written config and the secret is never briefly
 // world-readable.
-func (c *Config) edit(change func(map[string]any)) error {
-	root := map[string]any{}
+func (c *Config) edit(change func(root *yaml.Node)) error {
 	data, err := os.ReadFile(c.path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return exit.Wrap(err, exit.Failure, "cannot read config file", "")
 	}
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	doc, err := parseDoc(data)
+	if err != nil {
 		return exit.Wrap(err, exit.Failure, "config file "+c.path+" is not valid YAML", "fix or remove the file")
 	}
-	if root == nil {
-		root = map[string]any{}
-	}
+	root := doc.Content[0]
 	change(root)
-	if len(root) == 0 && len(data) == 0 {
+	empty := len(root.Content) == 0
+	if empty && len(data) == 0 {
 		return nil // nothing was there and nothing is: create no file
 	}
-	out, err := yaml.Marshal(root)
-	if err != nil {
-		return err
-	}
-	if len(root) == 0 {
-		out = nil
+	var out []byte
+	if !empty || root.HeadComment != "" || root.FootComment != "" || doc.HeadComment != "" {
+		var b bytes.Buffer
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(doc); err != nil {
+			return err
+		}
+		out = b.Bytes()
 	}
 	dir := filepath.Dir(c.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -338,34 +340,6 @@ func (c *Config) edit(change func(map[string]any)) error {
 	}
 	c.exists, c.mode = true, 0o600
 	return nil
-}
-
-func setPath(m map[string]any, path []string, value string) {
-	for _, p := range path[:len(path)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[p] = next
-		}
-		m = next
-	}
-	m[path[len(path)-1]] = value
-}
-
-// deletePath removes the key and then any map it leaves empty.
-func deletePath(m map[string]any, path []string) {
-	if len(path) == 1 {
-		delete(m, path[0])
-		return
-	}
-	next, ok := m[path[0]].(map[string]any)
-	if !ok {
-		return
-	}
-	deletePath(next, path[1:])
-	if len(next) == 0 {
-		delete(m, path[0])
-	}
 }
 
 // Describe names a setting's sources for error messages:
