@@ -308,7 +308,13 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 		}
 		out = b.Bytes()
 	}
-	dir := filepath.Dir(c.path)
+	// A symlinked config (dotfiles repositories) is written through the
+	// link: the rename replaces the file it points at, not the link.
+	target := c.path
+	if resolved, err := filepath.EvalSymlinks(c.path); err == nil {
+		target = resolved
+	}
+	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return exit.Wrap(err, exit.Failure, "cannot create config directory", "")
 	}
@@ -332,7 +338,7 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
 	}
 	if err := c.v.ReadConfig(bytes.NewReader(out)); err != nil {

@@ -63,3 +63,31 @@ func TestEditRefusesNonMapping(t *testing.T) {
 		t.Errorf("Set on a list file: %v", err)
 	}
 }
+
+func TestEditThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "dotfiles", "diagctl.yaml")
+	link := filepath.Join(dir, "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte("logs:\n  region: cn-north-4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(link, "", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set("logs.region", "cn-east-3"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if got, _ := os.ReadFile(real); !strings.Contains(string(got), "cn-east-3") {
+		t.Errorf("target not updated: %s", got)
+	}
+}
