@@ -14,10 +14,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	g := f.Globals
 	root := &cobra.Command{
 		Use:   "diagctl <command>",
-		Short: "Fetch diagnostics and publish symbols: Kaspersky Sandbox, CodeArts Check, Azure symbols, Pangeo Radar",
+		Short: "Download Kaspersky Research Sandbox debug reports and CodeArts Check log archives",
 		Long: `diagctl downloads Kaspersky Research Sandbox debug reports and Huawei Cloud CodeArts
-Check log archives, and talks to the Azure DevOps symbol service and Pangeo Radar,
-without hand-written curl lines.
+Check log archives without hand-written curl lines: archives are checked before
+they are saved, broken transfers resume, and secrets stay out of sight.
+'diagctl emulator' serves all four supported APIs locally to try it out.
 
 Settings come from flags, then DIAGCTL_* environment variables, then the config
 file (profiles.<name> over its top level). Secrets are never taken from plain
