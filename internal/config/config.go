@@ -8,7 +8,6 @@ package config
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -346,16 +345,4 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 	}
 	c.exists, c.mode = true, 0o600
 	return nil
-}
-
-// Describe names a setting's sources for error messages:
-// "--server, DIAGCTL_SANDBOX_SERVER or sandbox.server".
-func Describe(key, flag string) string {
-	s, _ := Lookup(key)
-	parts := []string{}
-	if flag != "" {
-		parts = append(parts, flag)
-	}
-	parts = append(parts, s.Env...)
-	return fmt.Sprintf("%s or %s in the config file", strings.Join(parts, ", "), key)
 }

@@ -367,9 +367,6 @@ func TestSettingsTable(t *testing.T) {
 	if len(Keys()) != len(Settings) || Keys()[0] != "sandbox.server" {
 		t.Errorf("Keys() = %v", Keys())
 	}
-	if got := Describe("symbols.token", "--token-stdin"); got != "--token-stdin, DIAGCTL_SYMBOLS_TOKEN, AZURE_DEVOPS_EXT_PAT or symbols.token in the config file" {
-		t.Errorf("Describe = %q", got)
-	}
 }
 
 func TestDefaultPath(t *testing.T) {

@@ -59,9 +59,6 @@ func (s *IOStreams) NewProgress(total int64, description string) *Progress {
 // Add records n more bytes.
 func (p *Progress) Add(n int64) { p.done.Add(n) }
 
-// Reset goes back to n bytes (a transfer restarted from scratch or resumed).
-func (p *Progress) Reset(n int64) { p.done.Store(n) }
-
 // SetTotal changes the expected size once it is known.
 func (p *Progress) SetTotal(n int64) {
 	p.total.Store(n)
