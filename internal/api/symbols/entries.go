@@ -59,7 +59,7 @@ type EntriesInput struct {
 // identifierValue may be the base64 string or, as Microsoft's .NET client
 // writes it, an array of 33 byte values. Field names match without regard
 // to case, as on the service. Errors are *InputError values naming the
-// source, the entry's JSON path (".[3]", ".debugEntries[3]") and the field.
+// source, the entry's JSON path as jq writes it (".[3]", ".debugEntries[3]") and the field.
 // An empty list is not an error: Items is then empty.
 func ParseEntries(r io.Reader, source string, limit int64) (*EntriesInput, error) {
 	if limit <= 0 {
@@ -151,6 +151,9 @@ func ParseEntriesBytes(data []byte, source string) (*EntriesInput, error) {
 	in.Items = make([]Item, 0, len(elems))
 	for i, raw := range elems {
 		path := prefix + "[" + strconv.Itoa(i) + "]"
+		if prefix == "" {
+			path = ".[" + strconv.Itoa(i) + "]" // a jq path: .[3]
+		}
 		if single {
 			path = "" // the document is the entry
 		}
