@@ -20,8 +20,9 @@ var apiVersionRE = sync.OnceValue(func() *regexp.Regexp {
 
 // checkAPIVersion applies Azure's api-version rules: it must be given (in
 // the query or the Accept header), well-formed, not newer than the server,
-// and carry "-preview" when the resource is in preview.
-func (e *Emulator) checkAPIVersion(w http.ResponseWriter, r *http.Request) bool {
+// and carry "-preview" when the resource is in preview (Options.RequirePreview,
+// or preview for a fixture of its own).
+func (e *Emulator) checkAPIVersion(w http.ResponseWriter, r *http.Request, preview bool) bool {
 	v := r.URL.Query().Get("api-version")
 	if v == "" {
 		for _, p := range strings.Split(r.Header.Get("Accept"), ";") {
@@ -46,7 +47,7 @@ func (e *Emulator) checkAPIVersion(w http.ResponseWriter, r *http.Request) bool 
 			"The requested REST API version of "+num+" is out of range for this server. The latest REST API version this server supports is "+latestAPIVersion+".")
 		return false
 	}
-	if e.opts.RequirePreview && m[3] == "" {
+	if (e.opts.RequirePreview || preview) && m[3] == "" {
 		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssInvalidPreviewVersionException",
 			`The requested version "`+v+`" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "`+v+`-preview"`)
 		return false

@@ -36,7 +36,7 @@ type Options struct {
 	// RadarAPIKey, when set, must arrive in the PgrApiKey header.
 	RadarAPIKey string
 	// KnownBlobs are blob identifiers the symbol service holds besides
-	// KnownBlobID.
+	// KnownBlobID (and any added later with HoldBlob).
 	KnownBlobs []string
 	// ReceivedLimit keeps only the latest requests in the Received log, so
 	// a long-running emulator under benchmark load does not grow without
@@ -76,7 +76,7 @@ type Emulator struct {
 	received []Request
 	counts   map[string]int
 	archives map[string]*lazyArchive
-	entries  map[string][]*DebugEntry // symbol request id -> entries in creation order
+	symbols  *symbolStore // symbol requests and their entries, made on first use
 	tasks    []ReportTask
 
 	bigOnce sync.Once
@@ -104,7 +104,6 @@ func New(o Options) *Emulator {
 		knownBlobs: map[string]bool{KnownBlobID: true},
 		counts:     map[string]int{},
 		archives:   map[string]*lazyArchive{},
-		entries:    map[string][]*DebugEntry{},
 	}
 	for _, b := range o.KnownBlobs {
 		e.knownBlobs[b] = true

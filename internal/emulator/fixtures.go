@@ -61,9 +61,29 @@ const (
 	// SymbolsBearer is an opaque Entra-style token sent as "Bearer".
 	SymbolsBearer = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiI0OTliODRhYy0xMzIxLTQyN2YtYWExNy0yNjdjYTY5NzU3OTgiLCJzdWIiOiJkaWFnY3RsLWVtdWxhdG9yIn0.ZW11bGF0b3Itc2lnbmF0dXJl"
 
+	// SymbolsExpiredPAT is answered, as Azure answers some credentials it
+	// no longer accepts, with HTTP 203 and an HTML sign-in page.
+	SymbolsExpiredPAT = "emu7expired0pat5k3m4n6b7vwc2zalkjhgfdsapoiuytrewqmnbv"
+
+	// Symbol requests that exist from the start (their names below).
 	SymbolRequestOpen    = "9dc380b5c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
 	SymbolRequestSealed  = "5ea1edb5c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
 	SymbolRequestUnknown = "00000000c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
+	// SymbolRequest429 is open; its odd-numbered entries POSTs (1st, 3rd,
+	// ...) answer 429 with Retry-After: 1 and store nothing.
+	SymbolRequest429 = "00000429c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
+	// SymbolRequestDrop is open; its odd-numbered entries POSTs store the
+	// batch, then close the connection without an answer.
+	SymbolRequestDrop = "0000d209c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
+	// SymbolRequestPreview is open but, whatever Options.RequirePreview
+	// says, its entries POST wants an api-version with "-preview".
+	SymbolRequestPreview = "00000071c295c03188108014a73574987cdef9a4edce00b01c9ec2d05fa97c37"
+
+	SymbolRequestOpenName    = "emulator-open"
+	SymbolRequestSealedName  = "emulator-sealed"
+	SymbolRequest429Name     = "emulator-429"
+	SymbolRequestDropName    = "emulator-drop"
+	SymbolRequestPreviewName = "emulator-preview"
 
 	// KnownBlobID is a blob the emulator holds: entries naming it come back
 	// "created"; any other blob comes back "blobMissing".

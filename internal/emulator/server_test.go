@@ -79,6 +79,7 @@ func TestDescribe(t *testing.T) {
 	for _, want := range []string{
 		"http://127.0.0.1:9999", SandboxUser, SandboxPassword, TaskOK, TaskBig, TaskDropOnce, LogsToken, SubJob200Error,
 		SymbolsPAT, SymbolsBearer, SymbolRequestOpen, KnownBlobID, RadarUserID, RadarReportID, RadarDemoAPIKey,
+		SymbolsExpiredPAT, SymbolRequest429, SymbolRequestDrop, SymbolRequestPreview, SymbolRequestOpenName, "_apis/symbol/symsrv/",
 		"export DIAGCTL_SANDBOX_SERVER=http://127.0.0.1:9999", "export DIAGCTL_LOGS_TOKEN=", "export DIAGCTL_SYMBOLS_TOKEN=",
 		"export DIAGCTL_REPORT_TASK_API_KEY=" + RadarDemoAPIKey, "curl -u analyst:s3cret-pass", "Fault mode: slow", "1 GiB",
 	} {

@@ -3,9 +3,7 @@ package emulator
 import (
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,12 +13,18 @@ import (
 	"github.com/google/uuid"
 )
 
-// Azure DevOps Artifacts symbol service:
+// Azure DevOps Artifacts symbol service (FACTS.md section 3):
 //
-//	POST /{organization}/_apis/symbol/requests/{requestId}?collection=debugentries&api-version=7.1
+//	POST  /{org}/_apis/symbol/requests                                  create a request (symbolrequests.go)
+//	GET   /{org}/_apis/symbol/requests/{id}                             show it
+//	PATCH /{org}/_apis/symbol/requests/{id}                             seal it
+//	POST  /{org}/_apis/symbol/requests/{id}?collection=debugentries     create entries (this file)
+//	GET   /{org}/_apis/symbol/symsrv/{clientKey}                        look a key up (symsrv.go)
 //
 // Auth is a PAT as HTTP Basic with an empty user name, or a Bearer token.
 // Errors have Azure's shape and the X-TFS-ServiceError header it sends.
+// Every request/entry call wants an api-version; symsrv, which debuggers
+// call, does not.
 
 // BlobIdentifier names a blob by its content (base64 of 33 bytes).
 type BlobIdentifier struct {
@@ -70,6 +74,7 @@ const (
 	vssWebAPI      = "Microsoft.VisualStudio.Services.WebApi"
 	entryVersion   = "00000001"
 	emulatorUserID = "7b1f3c2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
+	azureTime      = "2006-01-02T15:04:05.0000000Z"
 )
 
 // azureErr writes an Azure DevOps error. ns is the .NET namespace and
@@ -89,61 +94,69 @@ func azureErr(w http.ResponseWriter, status int, ns, typeKey, msg string) {
 func (e *Emulator) serveSymbols(w http.ResponseWriter, r *http.Request) {
 	w.Header()["ActivityId"] = []string{uuid.NewString()}
 	parts := strings.Split(r.URL.Path, "/")
-	if len(parts) != 6 || parts[0] != "" || !strings.EqualFold(parts[2], "_apis") ||
-		!strings.EqualFold(parts[3], "symbol") || !strings.EqualFold(parts[4], "requests") {
+	if len(parts) < 5 || parts[0] != "" || !strings.EqualFold(parts[2], "_apis") || !strings.EqualFold(parts[3], "symbol") {
 		http.NotFound(w, r)
 		return
 	}
-	org, reqID := parts[1], strings.ToLower(parts[5])
+	org, resource := parts[1], strings.ToLower(parts[4])
+	var route func(http.ResponseWriter, *http.Request, string, []string)
+	switch {
+	case resource == "requests" && len(parts) == 5:
+		route = e.serveRequests
+	case resource == "requests" && len(parts) == 6:
+		route = e.serveRequest
+	case resource == "symsrv" && len(parts) == 8:
+		route = e.serveSymsrv
+	default:
+		http.NotFound(w, r)
+		return
+	}
 	if !strings.EqualFold(org, SymbolsOrg) {
 		azureErr(w, http.StatusNotFound, vssWebAPI, "HostNotFoundException",
 			"VS800075: The organization '"+org+"' was not found.")
 		return
 	}
-	if !symbolsAuthorized(r) {
-		// Azure answers a bad or missing credential with a bare 401 and a
-		// sign-in page, not with its JSON error.
-		w.Header().Add("WWW-Authenticate", `Bearer authorization_uri=https://login.microsoftonline.com/common`)
-		w.Header().Add("WWW-Authenticate", `Basic realm="https://artifacts.dev.azure.com/"`)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte("<html><head><title>Access denied</title></head><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>\n"))
+	if !symbolsAuthorized(w, r) {
 		return
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		azureErr(w, http.StatusMethodNotAllowed, "System", "NotSupportedException",
-			"The requested resource does not support http method '"+r.Method+"'.")
-		return
-	}
-	if !e.checkAPIVersion(w, r) {
-		return
-	}
-	if c := r.URL.Query().Get("collection"); !strings.EqualFold(c, "debugentries") {
-		azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
-			`The collection "`+c+`" is not valid for a symbol request: it must be "debugentries".`)
-		return
-	}
-	switch reqID {
-	case SymbolRequestOpen:
-	case SymbolRequestSealed:
-		azureErr(w, http.StatusForbidden, symbolWebAPI, "RequestSealedException",
-			"Request "+reqID+" is sealed: debug entries can no longer be added to it.")
-		return
-	default:
-		azureErr(w, http.StatusNotFound, symbolWebAPI, "RequestNotFoundException",
-			"Request "+reqID+" was not found.")
-		return
-	}
-	e.createEntries(w, r, org, reqID)
+	route(w, r, org, parts[5:])
 }
 
-func symbolsAuthorized(r *http.Request) bool {
-	if user, pass, ok := r.BasicAuth(); ok {
-		return user == "" && subtle.ConstantTimeCompare([]byte(pass), []byte(SymbolsPAT)) == 1
+// symbolsAuthorized checks the credential and, when it is refused, answers
+// the way Azure does: a bare 401 with an HTML page (not its JSON error),
+// or, for SymbolsExpiredPAT, 203 with the sign-in page.
+func symbolsAuthorized(w http.ResponseWriter, r *http.Request) bool {
+	if user, pass, ok := r.BasicAuth(); ok && user == "" {
+		if subtle.ConstantTimeCompare([]byte(pass), []byte(SymbolsPAT)) == 1 {
+			return true
+		}
+		if subtle.ConstantTimeCompare([]byte(pass), []byte(SymbolsExpiredPAT)) == 1 {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNonAuthoritativeInfo)
+			_, _ = w.Write([]byte(signInPage))
+			return false
+		}
+	} else if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+		subtle.ConstantTimeCompare([]byte(tok), []byte(SymbolsBearer)) == 1 {
+		return true
 	}
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(SymbolsBearer)) == 1
+	w.Header().Add("WWW-Authenticate", `Bearer authorization_uri=https://login.microsoftonline.com/common`)
+	w.Header().Add("WWW-Authenticate", `Basic realm="https://artifacts.dev.azure.com/"`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = w.Write([]byte("<html><head><title>Access denied</title></head><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>\n"))
+	return false
+}
+
+const signInPage = `<!DOCTYPE html>
+<html><head><title>Azure DevOps Services | Sign In</title></head>
+<body><form method="post" action="https://login.microsoftonline.com/common/oauth2/authorize">Sign in to your account</form></body></html>
+`
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	w.Header().Set("Allow", allow)
+	azureErr(w, http.StatusMethodNotAllowed, "System", "NotSupportedException",
+		"The requested resource does not support http method '"+r.Method+"'.")
 }
 
 var createBehaviors = []string{"throwIfExists", "skipIfExists", "overwriteIfExists"}
@@ -162,18 +175,19 @@ func canonical(v string, names []string) (string, bool) {
 }
 
 // createEntries handles the batch: it is validated whole before anything
-// is stored, so a refused batch changes nothing, as on the service.
-func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, reqID string) {
+// is stored, so a refused batch changes nothing, as on the service. It
+// returns the entries to answer with, or false once it has answered.
+func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, reqID string) ([]DebugEntry, bool) {
 	var batch debugEntryBatch
-	body, _ := io.ReadAll(r.Body) // already in memory: ServeHTTP read it
+	body := requestBody(r)
 	if len(strings.TrimSpace(string(body))) == 0 {
 		azureErr(w, http.StatusBadRequest, "System", "ArgumentNullException", "Value cannot be null.\r\nParameter name: batch")
-		return
+		return nil, false
 	}
 	if err := json.Unmarshal(body, &batch); err != nil {
 		azureErr(w, http.StatusBadRequest, vssWebAPI, "VssRequestContentException",
 			"The request body is not a valid DebugEntryCreateBatch: "+err.Error())
-		return
+		return nil, false
 	}
 	behavior := "throwIfExists"
 	if batch.CreateBehavior != "" {
@@ -181,7 +195,7 @@ func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, re
 		if behavior, ok = canonical(batch.CreateBehavior, createBehaviors); !ok {
 			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
 				`The create behavior "`+batch.CreateBehavior+`" is not recognized. Valid values: throwIfExists, skipIfExists, overwriteIfExists.`)
-			return
+			return nil, false
 		}
 	}
 
@@ -191,33 +205,45 @@ func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, re
 		field := "debugEntries[" + strconv.Itoa(i) + "]"
 		if in.ClientKey == "" {
 			azureErr(w, http.StatusBadRequest, "System", "ArgumentException", field+".clientKey is required.")
-			return
+			return nil, false
 		}
 		if in.BlobIdentifier == nil || in.BlobIdentifier.IdentifierValue == "" {
 			azureErr(w, http.StatusBadRequest, "System", "ArgumentNullException",
 				"Value cannot be null.\r\nParameter name: "+field+".blobIdentifier")
-			return
+			return nil, false
 		}
 		blob := in.BlobIdentifier.IdentifierValue
 		if raw, err := base64.StdEncoding.DecodeString(blob); err != nil || len(raw) != 33 {
 			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
 				`The blob identifier "`+blob+`" is not valid: it must be the base64 of 33 bytes (content hash and algorithm id).`)
-			return
+			return nil, false
 		}
 		level, ok := informationLevel(in.InformationLevel)
 		if !ok {
 			azureErr(w, http.StatusBadRequest, "System", "ArgumentException",
 				`The information level "`+in.InformationLevel+`" is not recognized.`)
-			return
+			return nil, false
 		}
-		fresh[i] = e.newEntry(baseURL(r), org, reqID, in.ClientKey, blob, level, in.Size, now)
+		fresh[i] = newEntry(baseURL(r), org, reqID, in.ClientKey, blob, level, in.Size, now)
 	}
-	out, conflict := e.storeEntries(reqID, behavior, fresh)
-	if conflict != "" {
+	out, conflict, status := e.storeEntries(reqID, behavior, fresh)
+	switch {
+	case status == http.StatusNotFound:
+		requestNotFound(w, reqID)
+		return nil, false
+	case status == http.StatusForbidden:
+		requestSealed(w, reqID)
+		return nil, false
+	case conflict != "":
 		azureErr(w, http.StatusConflict, symbolWebAPI, "DebugEntryExistsException",
 			"A debug entry with client key '"+conflict+"' already exists in request "+reqID+".")
-		return
+		return nil, false
 	}
+	return out, true
+}
+
+// writeEntries answers with Azure's collection wrapper.
+func writeEntries(w http.ResponseWriter, out []DebugEntry) {
 	writeJSON(w, http.StatusOK, azureJSON, struct {
 		Count int          `json:"count"`
 		Value []DebugEntry `json:"value"`
@@ -226,11 +252,20 @@ func (e *Emulator) createEntries(w http.ResponseWriter, r *http.Request, org, re
 
 // storeEntries applies the create behavior to a validated batch and returns
 // the entries to answer with, or the client key that made throwIfExists
-// refuse the whole batch.
-func (e *Emulator) storeEntries(reqID, behavior string, fresh []*DebugEntry) (out []DebugEntry, conflict string) {
+// refuse the whole batch, or the status that refuses it (404 unknown
+// request, 403 sealed): checked under the same lock as the store, so a
+// request sealed meanwhile takes nothing.
+func (e *Emulator) storeEntries(reqID, behavior string, fresh []*DebugEntry) (out []DebugEntry, conflict string, status int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	stored := e.entries[reqID]
+	req := e.symbolState().requests[reqID]
+	switch {
+	case req == nil:
+		return nil, "", http.StatusNotFound
+	case req.Status == "sealed":
+		return nil, "", http.StatusForbidden
+	}
+	stored := req.entries
 	find := func(list []*DebugEntry, key string) int {
 		for i, d := range list {
 			if strings.EqualFold(d.ClientKey, key) { // keys are case-insensitive on the service
@@ -242,12 +277,16 @@ func (e *Emulator) storeEntries(reqID, behavior string, fresh []*DebugEntry) (ou
 	if behavior == "throwIfExists" {
 		for i, d := range fresh {
 			if find(stored, d.ClientKey) >= 0 || find(fresh[:i], d.ClientKey) >= 0 {
-				return nil, d.ClientKey
+				return nil, d.ClientKey, 0
 			}
 		}
 	}
 	out = make([]DebugEntry, 0, len(fresh))
 	for _, d := range fresh {
+		d.Status = "blobMissing"
+		if e.knownBlobs[d.BlobIdentifier.IdentifierValue] {
+			d.Status = "created"
+		}
 		switch i := find(stored, d.ClientKey); {
 		case i < 0:
 			stored = append(stored, d)
@@ -258,8 +297,8 @@ func (e *Emulator) storeEntries(reqID, behavior string, fresh []*DebugEntry) (ou
 		}
 		out = append(out, *d)
 	}
-	e.entries[reqID] = stored
-	return out, ""
+	req.entries = stored
+	return out, "", 0
 }
 
 // informationLevel validates a (possibly comma-separated, flags-style)
@@ -279,23 +318,18 @@ func informationLevel(v string) (string, bool) {
 	return strings.Join(out, ", "), true
 }
 
-func (e *Emulator) newEntry(base, org, reqID, key, blob, level string, size int64, now time.Time) *DebugEntry {
-	status := "blobMissing"
-	if e.knownBlobs[blob] {
-		status = "created"
-	}
-	raw, _ := base64.StdEncoding.DecodeString(blob)
-	created := now.Format("2006-01-02T15:04:05.0000000Z")
+// newEntry builds an entry; its status is set when it is stored.
+func newEntry(base, org, reqID, key, blob, level string, size int64, now time.Time) *DebugEntry {
+	created := now.Format(azureTime)
 	return &DebugEntry{
 		BlobIdentifier: &BlobIdentifier{IdentifierValue: blob},
 		// Where the content would be read or uploaded: on the emulator, so
 		// that nothing a test does can reach a real storage account.
-		BlobURI:          base + "/_emulator/blobs/" + strings.ToUpper(hex.EncodeToString(raw)) + ".blob?sv=2019-07-07&sr=b&sig=emulated",
+		BlobURI:          blobURL(base, blob, now),
 		ClientKey:        key,
 		InformationLevel: level,
 		RequestID:        reqID,
 		Size:             size,
-		Status:           status,
 		CreatedBy:        emulatorUserID,
 		CreatedDate:      created,
 		ID:               key + "/" + entryVersion,
@@ -309,8 +343,28 @@ func (e *Emulator) DebugEntries(requestID string) []DebugEntry {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []DebugEntry
-	for _, d := range e.entries[strings.ToLower(requestID)] {
-		out = append(out, *d)
+	if req := e.symbolState().requests[strings.ToLower(requestID)]; req != nil {
+		for _, d := range req.entries {
+			out = append(out, *d)
+		}
 	}
 	return out
+}
+
+// HoldBlob makes the emulator hold these blobs from now on, as if their
+// content had been uploaded: new entries naming them come back "created",
+// and entries already stored with them turn "created" too.
+func (e *Emulator) HoldBlob(ids ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, id := range ids {
+		e.knownBlobs[id] = true
+	}
+	for _, req := range e.symbolState().requests {
+		for _, d := range req.entries {
+			if e.knownBlobs[d.BlobIdentifier.IdentifierValue] {
+				d.Status = "created"
+			}
+		}
+	}
 }
