@@ -231,14 +231,22 @@ func TestSignCoversEveryInput(t *testing.T) {
 	other := func(s string) *url.URL { x, _ := url.Parse(s); return x }
 	cases := map[string]func() (Signature, error){
 		"method": func() (Signature, error) { r := base; r.Method = "HEAD"; return Sign(r, vectors[0].keys, t0) },
-		"path":   func() (Signature, error) { r := base; r.URL = other("http://127.0.0.1:8080/v1/log-files?sub_job_id=a777ff00d3cf4d369d87066806ae0001"); return Sign(r, vectors[0].keys, t0) },
+		"path": func() (Signature, error) {
+			r := base
+			r.URL = other("http://127.0.0.1:8080/v1/log-files?sub_job_id=a777ff00d3cf4d369d87066806ae0001")
+			return Sign(r, vectors[0].keys, t0)
+		},
 		"query": func() (Signature, error) {
 			r := base
 			r.URL = other("http://127.0.0.1:8080/v1/log-file?sub_job_id=a777ff00d3cf4d369d87066806ae0002")
 			return Sign(r, vectors[0].keys, t0)
 		},
 		"host": func() (Signature, error) { r := base; r.Host = "127.0.0.1:8081"; return Sign(r, vectors[0].keys, t0) },
-		"body": func() (Signature, error) { r := base; r.BodySHA256 = HashBody([]byte("x")); return Sign(r, vectors[0].keys, t0) },
+		"body": func() (Signature, error) {
+			r := base
+			r.BodySHA256 = HashBody([]byte("x"))
+			return Sign(r, vectors[0].keys, t0)
+		},
 		"time": func() (Signature, error) { return Sign(base, vectors[0].keys, t0.Add(time.Second)) },
 		"sk":   func() (Signature, error) { return Sign(base, Keys{AccessKey: emuAK, SecretKey: emuSK + "x"}, t0) },
 	}
