@@ -159,7 +159,7 @@ func FuzzAKSKVerify(f *testing.F) {
 	f.Add(v1Auth, "sub_job_id="+SubJobOK, vDate)
 	f.Add(v2Auth, "sub_job_id="+SubJobOK+"&z=2&z=1&b=x+y", vDate)
 	f.Add("SDK-HMAC-SHA256 Access=EMUAK7Q2X4M9K1V8B3N5, SignedHeaders=;;, Signature=00", "%zz=%", "2024")
-	e := New(Options{Now: func() time.Time { return vTime }})
+	e := New(Options{Now: func() time.Time { return vTime }, ReceivedLimit: 16})
 	f.Fuzz(func(t *testing.T, auth, query, date string) {
 		r := httptest.NewRequest("GET", "http://127.0.0.1:8080/v1/log-file", nil)
 		r.URL.RawQuery = query
