@@ -355,7 +355,7 @@ func TestSettingsTable(t *testing.T) {
 		}
 	}
 	sort.Strings(secrets)
-	if got := strings.Join(secrets, ","); got != "logs.token,report-task.api-key,sandbox.password,symbols.token" {
+	if got := strings.Join(secrets, ","); got != "logs.iam-password,logs.secret-key,logs.token,report-task.api-key,sandbox.password,symbols.token" {
 		t.Errorf("secret keys = %s", got)
 	}
 	if s, ok := Lookup("SANDBOX.Server"); !ok || s.Key != "sandbox.server" {

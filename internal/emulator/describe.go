@@ -15,6 +15,7 @@ func (e *Emulator) Env(baseURL string) []string {
 		"DIAGCTL_SANDBOX_PASSWORD=" + SandboxPassword,
 		"DIAGCTL_LOGS_ENDPOINT=" + baseURL,
 		"DIAGCTL_LOGS_TOKEN=" + e.opts.LogsToken,
+		"DIAGCTL_LOGS_IAM_ENDPOINT=" + baseURL,
 		"DIAGCTL_SYMBOLS_URL=" + baseURL,
 		"DIAGCTL_SYMBOLS_ORGANIZATION=" + SymbolsOrg,
 		"DIAGCTL_SYMBOLS_TOKEN=" + SymbolsPAT,
@@ -58,7 +59,11 @@ func (e *Emulator) Describe(w io.Writer, baseURL string) {
 		p("  %s  %s", f.id, f.note)
 	}
 	p("  %-32s  %s", "any other 32-character id", "400 CC.00000001.400 (not found); malformed: 400 CC.00000001.400")
+	p("  AK/SK (SDK-HMAC-SHA256, X-Sdk-Date within 15 min)  access key %s  secret key %s", LogsAccessKey, LogsSecretKey)
+	p("  IAM tokens from POST %s work here until their expires_at", iamTokensPath)
 	p("")
+
+	e.describeIAM(p)
 
 	preview := "7.1 accepted; 7.1-preview.1 too"
 	if o.RequirePreview {

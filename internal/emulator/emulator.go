@@ -38,6 +38,9 @@ type Options struct {
 	// KnownBlobs are blob identifiers the symbol service holds besides
 	// KnownBlobID (and any added later with HoldBlob).
 	KnownBlobs []string
+	// Now is the clock for IAM token expiry and the AK/SK date check
+	// (default time.Now): tests move it to expire tokens.
+	Now func() time.Time
 	// ReceivedLimit keeps only the latest requests in the Received log, so
 	// a long-running emulator under benchmark load does not grow without
 	// bound; 0 keeps every request (what tests want).
@@ -78,6 +81,7 @@ type Emulator struct {
 	archives map[string]*lazyArchive
 	symbols  *symbolStore // symbol requests and their entries, made on first use
 	tasks    []ReportTask
+	issued   map[string]time.Time // IAM tokens issued -> expires_at; made on first use
 
 	bigOnce sync.Once
 	big     *bigZip
@@ -133,6 +137,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveSandbox(w, r)
 	case p == "/v1/log-file":
 		e.serveLogs(w, r)
+	case p == iamTokensPath:
+		e.serveIAM(w, r)
 	case p == radarPath:
 		e.serveRadar(w, r)
 	case strings.Contains(strings.ToLower(p), "/_apis/symbol/"):

@@ -183,3 +183,27 @@ func lookup(fixtures []fixture, id string) kind {
 	}
 	return kindUnknown
 }
+
+// Huawei IAM (POST /v3/auth/tokens) and AK/SK signing on the CodeArts
+// path. Every IAM user is in IAMDomain; IAMPassword logs each one in
+// except the locked one. Issued tokens work on the CodeArts path until
+// their expires_at (Options.Now's clock).
+const (
+	IAMDomain   = "emulator-account"
+	IAMPassword = "iam-pass-0001"
+
+	IAMUser        = "logs-user" // token for 24 hours
+	IAMUserID      = "6a3b0e2c4d5f47a19e8b7c6d5e4f3a21"
+	IAMMFAUser     = "mfa-user"                         // needs methods ["password","totp"]
+	IAMMFAUserID   = "7b4c1f3d5e6048b2af9c8d7e6f5a4b32" // totp.user.id
+	IAMMFACode     = "424242"                           // the one passcode accepted
+	IAMShortUser   = "short-user"                       // token for 6 minutes: one minute of cache reuse
+	IAMShortID     = "8c5d2a4e6f7159c3ba0d9e8f7a6b5c43"
+	IAMExpiredUser = "expired-user" // token whose expires_at has passed: CodeArts answers 401 CC.00000003
+	IAMExpiredID   = "9d6e3b5f7a826ad4cb1eaf9a8b7c6d54"
+	IAMLockedUser  = "locked-user" // always 401 "locked", whatever the password
+
+	// LogsAccessKey/LogsSecretKey sign CodeArts requests (SDK-HMAC-SHA256).
+	LogsAccessKey = "EMUAK7Q2X4M9K1V8B3N5"
+	LogsSecretKey = "emuSK0p9o8i7u6y5t4r3e2w1q0a9s8d7f6g5h4j3"
+)

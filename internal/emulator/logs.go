@@ -53,12 +53,18 @@ func (e *Emulator) serveLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	token := r.Header.Get("X-Auth-Token")
 	switch {
+	case token == "" && strings.HasPrefix(r.Header.Get("Authorization"), akskAlgorithm+" "):
+		if !e.verifyAKSK(w, r, reqID) {
+			return
+		}
 	case token == "":
 		gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: x-auth-token not found", reqID)
 		return
-	case token == LogsExpiredToken:
+	case token == LogsExpiredToken || e.issuedToken(token) == tokenExpired:
 		logsErr(w, http.StatusUnauthorized, "CC.00000003", logsExpiredMsg)
 		return
+	case e.issuedToken(token) == tokenValid:
+		// issued by the IAM endpoint and not expired
 	case subtle.ConstantTimeCompare([]byte(token), []byte(e.opts.LogsToken)) != 1:
 		gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail", reqID)
 		return
