@@ -112,8 +112,10 @@ func deliver(w http.ResponseWriter, r *http.Request, f radarFault, status int, b
 		return
 	case radarStall:
 		// Until the client gives up or the server shuts down (Server
-		// cancels every request's context on Close).
+		// cancels every request's context on Close). Returning alone would
+		// let net/http send an empty 200, so the connection is closed.
 		<-r.Context().Done()
+		dropConn(http.NewResponseController(w))
 		return
 	case radarSlow:
 		t := time.NewTimer(RadarSlowDelay)
@@ -121,6 +123,7 @@ func deliver(w http.ResponseWriter, r *http.Request, f radarFault, status int, b
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
+			dropConn(http.NewResponseController(w))
 			return
 		}
 	}
