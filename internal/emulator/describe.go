@@ -91,11 +91,20 @@ func (e *Emulator) Describe(w io.Writer, baseURL string) {
 	if o.RadarAPIKey != "" {
 		apiKey = "required: " + o.RadarAPIKey
 	}
-	p("Pangeo Radar                 POST /cruddy/v2/report_tasks/create")
+	p("Pangeo Radar                 POST /cruddy/v2/report_tasks/create  {interval, instance, report_id}")
+	p("                             PUT  /cruddy/v2/report_tasks/update  {id, interval, instance}")
 	p("  Pgr-User-Id  %s (any UUID)   PgrApiKey  %s", RadarUserID, apiKey)
-	p("  report_id %s  known report (201)", RadarReportID)
-	p("  report_id %s  always 500", RadarReportServerError)
-	p("  report_id %s  task created, then the connection is closed unanswered", RadarReportDrop)
+	if o.RadarFault != FaultNone {
+		p("  Radar fault mode: %s (ids without a fault of their own)", o.RadarFault)
+	}
+	for _, f := range radarReportFixtures {
+		p("  report_id %s  %s", f.id, f.note)
+	}
+	p("  report_id %-36s  %s", "any other UUID", "404 report not found")
+	for _, f := range radarTaskFixtures {
+		p("  task id   %s  %s", f.id, f.note)
+	}
+	p("  task id   %-36s  %s", "a created task's id", "200; any other UUID: 404 task not found")
 	p("  instance  %s  (any UUID is accepted)", RadarInstanceID)
 	p("")
 

@@ -35,6 +35,10 @@ type Options struct {
 	LogsToken string
 	// RadarAPIKey, when set, must arrive in the PgrApiKey header.
 	RadarAPIKey string
+	// RadarFault applies to every Radar create and update whose id has no
+	// fault of its own: "" (none), RadarFault503, RadarFault429,
+	// RadarFaultDrop, RadarFaultSlow or RadarFaultStall (radar_faults.go).
+	RadarFault string
 	// KnownBlobs are blob identifiers the symbol service holds besides
 	// KnownBlobID (and any added later with HoldBlob).
 	KnownBlobs []string
@@ -139,7 +143,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveLogs(w, r)
 	case p == iamTokensPath:
 		e.serveIAM(w, r)
-	case p == radarPath:
+	case p == radarPath || p == radarUpdatePath:
 		e.serveRadar(w, r)
 	case strings.Contains(strings.ToLower(p), "/_apis/symbol/"):
 		e.serveSymbols(w, r)
