@@ -101,9 +101,12 @@ func notesAt(r io.ReaderAt, size int64, bo binary.ByteOrder, off int64, n, align
 	for p := uint64(0); p+12 <= uint64(len(buf)); {
 		namesz, descsz, typ := uint64(bo.Uint32(buf[p:])), uint64(bo.Uint32(buf[p+4:])), bo.Uint32(buf[p+8:])
 		nameAt := p + 12
-		descAt := nameAt + pad(namesz)
-		next := descAt + pad(descsz)
-		if descAt+descsz > uint64(len(buf)) {
+		// Padding is to the alignment of the offset, not of each size:
+		// with 8-byte notes the 12-byte header and a 4-byte name end
+		// exactly on a boundary.
+		descAt := pad(nameAt + namesz)
+		next := pad(descAt + descsz)
+		if descAt+descsz > uint64(len(buf)) || nameAt+namesz > uint64(len(buf)) {
 			if uint64(len(buf)) < n {
 				return nil, nil // past what we read of an oversized note area
 			}
