@@ -19,6 +19,66 @@ type FileOptions struct {
 	// Progress, when set, is called with the bytes of each block hashed
 	// (from several goroutines at once).
 	Progress func(n int64)
+	// Buffers, when set, supplies the block buffers instead of each worker
+	// allocating its own: several files hashed at once then share one
+	// bound on memory (and on the blocks being hashed at any moment).
+	Buffers *BufferPool
+}
+
+// BufferPool hands out at most n block buffers at a time, shared by any
+// number of File calls. A worker holds one only while it reads and hashes
+// one block, so the pool cannot deadlock.
+type BufferPool struct{ free chan []byte }
+
+// NewBufferPool makes a pool of n (at least 1) 2 MiB buffers, allocated
+// on first use.
+func NewBufferPool(n int) *BufferPool {
+	p := &BufferPool{free: make(chan []byte, max(n, 1))}
+	for range cap(p.free) {
+		p.free <- nil
+	}
+	return p
+}
+
+func (p *BufferPool) get(ctx context.Context) ([]byte, error) {
+	select {
+	case b := <-p.free:
+		if b == nil {
+			b = make([]byte, BlockSize)
+		}
+		return b, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+func (p *BufferPool) put(b []byte) { p.free <- b }
+
+// buffers gives a worker its block buffer: from the pool for each block,
+// or one of its own.
+type buffers struct {
+	pool *BufferPool
+	own  []byte
+}
+
+func (b *buffers) get(ctx context.Context, n int64) ([]byte, error) {
+	if b.pool != nil {
+		buf, err := b.pool.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return buf[:n], nil
+	}
+	if int64(cap(b.own)) < n {
+		b.own = make([]byte, n)
+	}
+	return b.own[:n], nil
+}
+
+func (b *buffers) put(buf []byte) {
+	if b.pool != nil {
+		b.pool.put(buf[:cap(buf)])
+	}
 }
 
 // aheadPerWorker bounds how far the workers may run past the oldest block
@@ -43,7 +103,7 @@ func File(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID,
 	}
 	workers = int(min(int64(workers), max(blocks, 1)))
 	if workers == 1 {
-		return fileSequential(ctx, r, size, opts.Progress)
+		return fileSequential(ctx, r, size, opts)
 	}
 
 	window := int64(workers * aheadPerWorker)
@@ -87,10 +147,10 @@ func File(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, BlockSize)
+			bufs := buffers{pool: opts.Buffers}
 			pages := make([]byte, 0, pagesPerBlock*sha256.Size)
 			for i := range jobs {
-				h, err := hashBlockAt(r, i, size, buf, pages)
+				h, err := hashBlock(ctx, r, i, size, &bufs, pages)
 				if err == nil && opts.Progress != nil {
 					opts.Progress(min(BlockSize, size-i*BlockSize))
 				}
@@ -140,14 +200,18 @@ func File(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID,
 	return c.sum(), nil
 }
 
-// hashBlockAt reads block i into buf and returns its hash.
-func hashBlockAt(r io.ReaderAt, i, size int64, buf, pages []byte) ([sha256.Size]byte, error) {
+// hashBlock reads block i into a buffer and returns its hash.
+func hashBlock(ctx context.Context, r io.ReaderAt, i, size int64, bufs *buffers, pages []byte) ([sha256.Size]byte, error) {
 	off := i * BlockSize
 	n := min(BlockSize, size-off)
-	b := buf[:n]
+	b, err := bufs.get(ctx, n)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	defer bufs.put(b)
 	if got, err := r.ReadAt(b, off); err != nil && !(got == len(b) && errors.Is(err, io.EOF)) {
 		if errors.Is(err, io.EOF) {
-			return [sha256.Size]byte{}, fmt.Errorf("file ended at about %d bytes, expected %d: it changed while being read", off, size)
+			return [sha256.Size]byte{}, fmt.Errorf("file ended at %d bytes, expected %d: it changed while being read", off+int64(got), size)
 		}
 		return [sha256.Size]byte{}, err
 	}
@@ -162,21 +226,21 @@ func hashBlockAt(r io.ReaderAt, i, size int64, buf, pages []byte) ([sha256.Size]
 }
 
 // fileSequential is File on one goroutine (a single block, or one worker).
-func fileSequential(ctx context.Context, r io.ReaderAt, size int64, progress func(int64)) (ID, error) {
+func fileSequential(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID, error) {
 	c := newChain()
-	buf := make([]byte, min(BlockSize, size))
+	bufs := buffers{pool: opts.Buffers}
 	pages := make([]byte, 0, pagesPerBlock*sha256.Size)
 	blocks := (size + BlockSize - 1) / BlockSize
 	for i := int64(0); i < blocks; i++ {
 		if err := context.Cause(ctx); err != nil {
 			return ID{}, err
 		}
-		h, err := hashBlockAt(r, i, size, buf, pages)
+		h, err := hashBlock(ctx, r, i, size, &bufs, pages)
 		if err != nil {
 			return ID{}, err
 		}
-		if progress != nil {
-			progress(min(BlockSize, size-i*BlockSize))
+		if opts.Progress != nil {
+			opts.Progress(min(BlockSize, size-i*BlockSize))
 		}
 		c.add(h)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -173,6 +174,7 @@ func reference(data []byte) ID {
 // sizes and contents.
 func TestStreamingAndParallelAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	pool := NewBufferPool(2)
 	for range 25 {
 		n := rng.IntN(9 * BlockSize)
 		data := make([]byte, n)
@@ -190,7 +192,11 @@ func TestStreamingAndParallelAgree(t *testing.T) {
 			t.Fatalf("Len %d, want %d", h.Len(), n)
 		}
 		var progressed atomic.Int64
-		p, err := File(context.Background(), bytes.NewReader(data), int64(n), FileOptions{Workers: 1 + rng.IntN(4), Progress: func(k int64) { progressed.Add(k) }})
+		opts := FileOptions{Workers: 1 + rng.IntN(4), Progress: func(k int64) { progressed.Add(k) }}
+		if rng.IntN(2) == 0 {
+			opts.Buffers = pool
+		}
+		p, err := File(context.Background(), bytes.NewReader(data), int64(n), opts)
 		if err != nil || p != s {
 			t.Fatalf("N=%d: stream %s, parallel %s %v", n, s, p, err)
 		}
@@ -222,5 +228,30 @@ func TestFileCancelled(t *testing.T) {
 		if _, err := File(ctx, bytes.NewReader(data), int64(len(data)), FileOptions{Workers: w}); err == nil {
 			t.Errorf("workers=%d: cancelled context gave no error", w)
 		}
+	}
+}
+
+// Files hashed at once through one pool hold no more buffers than it has.
+func TestBufferPoolShared(t *testing.T) {
+	pool := NewBufferPool(3)
+	data := content(7*BlockSize + 11)
+	want := reference(data)
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() {
+			id, err := File(context.Background(), bytes.NewReader(data), int64(len(data)), FileOptions{Workers: 4, Buffers: pool})
+			if err == nil && id != want {
+				err = errors.New("wrong identifier " + id.String())
+			}
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(pool.free); n != 3 {
+		t.Fatalf("%d buffers back in the pool, want 3", n)
 	}
 }
