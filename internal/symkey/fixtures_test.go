@@ -24,6 +24,16 @@ var fixtures = map[string]func() []byte{
 	"Portable.pdb": func() []byte {
 		return genPortablePDB(guidBytes(0xC0FFEE01, 0x1234, 0x5678, [8]byte{0x9a, 0xbc, 0xde, 0xf0, 0x11, 0x22, 0x33, 0x44}), 0x6543210f)
 	},
+	// An ELF64 shared object with a 20-byte build id, and its debug file
+	// (same id, a .debug_info section).
+	"libhello.so": func() []byte {
+		return genELF(elfSpec{class64: true, typ: 3, buildID: fixtureBuildID, sections: true})
+	},
+	"libhello.so.debug": func() []byte {
+		return genELF(elfSpec{class64: true, typ: 3, buildID: fixtureBuildID, sections: true, debugInfo: ".debug_info"})
+	},
+	// A PE32+ image header (no sections).
+	"Tool.exe": func() []byte { return genPE(0x542d5742, 0x32000, true) },
 	// A universal Mach-O file: an x86_64 and an arm64 executable slice.
 	"universal": func() []byte {
 		return genFat(
@@ -33,7 +43,39 @@ var fixtures = map[string]func() []byte{
 	},
 }
 
+var fixtureBuildID = []byte{0x18, 0x0a, 0x37, 0x3d, 0x6a, 0xfb, 0xab, 0xf0, 0xeb, 0x1f, 0x09, 0xbe, 0x1b, 0xc4, 0x5b, 0xd7, 0x96, 0xa7, 0x10, 0x85}
+
+// corruptFixtures are committed broken files (for the command's tests)
+// and the problem each must be reported with.
+var corruptFixtures = map[string]struct {
+	gen     func() []byte
+	problem string
+}{
+	// Age26.pdb cut after its stream directory.
+	"Truncated.pdb": {func() []byte { return fixtures["Age26.pdb"]()[:5*4096+100] }, "Windows PDB: truncated"},
+}
+
+func TestCorruptFixtures(t *testing.T) {
+	for name, c := range corruptFixtures {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil || !bytes.Equal(data, c.gen()) {
+			t.Fatalf("%s missing or stale (%v): run go test -run TestFixturesUpToDate -update ./internal/symkey/", name, err)
+		}
+		_, err = Identify(bytes.NewReader(data), int64(len(data)), Name(name))
+		if err == nil || !strings.HasPrefix(err.Error(), c.problem) {
+			t.Errorf("%s: %v, want %q...", name, err, c.problem)
+		}
+	}
+}
+
 func TestFixturesUpToDate(t *testing.T) {
+	for name, c := range corruptFixtures {
+		if *update {
+			if err := os.WriteFile(filepath.Join("testdata", name), c.gen(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for name, gen := range fixtures {
 		path := filepath.Join("testdata", name)
 		want := gen()
