@@ -34,8 +34,41 @@ func isFat(head []byte) bool {
 		binary.BigEndian.Uint32(head[4:]) >= 1 && binary.BigEndian.Uint32(head[4:]) < fatMaxArches
 }
 
+// checkMachOHeader refuses, before debug/macho allocates for them, load
+// commands that the file cannot hold.
+func checkMachOHeader(r io.ReaderAt, off, size int64) error {
+	var h [32]byte
+	if size < 28 {
+		return formatErr(KindMachO, "header truncated (%d bytes)", size)
+	}
+	if _, err := r.ReadAt(h[:28], off); err != nil {
+		return formatErr(KindMachO, "reading the header: %v", err)
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	magic := binary.LittleEndian.Uint32(h[:])
+	if magic == 0xcefaedfe || magic == 0xcffaedfe {
+		bo = binary.BigEndian
+		magic = binary.BigEndian.Uint32(h[:])
+	}
+	hdrSize := int64(28)
+	if magic == macho.Magic64 {
+		hdrSize = 32
+	}
+	ncmds, sizeofcmds := int64(bo.Uint32(h[16:])), int64(bo.Uint32(h[20:]))
+	if hdrSize+sizeofcmds > size {
+		return formatErr(KindMachO, "load commands of %d bytes in a %d-byte file", sizeofcmds, size)
+	}
+	if ncmds > sizeofcmds/8 {
+		return formatErr(KindMachO, "%d load commands in %d bytes", ncmds, sizeofcmds)
+	}
+	return nil
+}
+
 // machoKey keys a thin Mach-O file.
 func machoKey(r io.ReaderAt, size int64, name string) ([]Key, error) {
+	if err := checkMachOHeader(r, 0, size); err != nil {
+		return nil, err
+	}
 	f, err := macho.NewFile(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, formatErr(KindMachO, "%s", strings.TrimPrefix(err.Error(), "macho: "))
@@ -49,6 +82,27 @@ func machoKey(r io.ReaderAt, size int64, name string) ([]Key, error) {
 
 // fatKey keys each slice of a universal file; each names the whole file.
 func fatKey(r io.ReaderAt, size int64, name string) ([]Key, error) {
+	var h [8]byte
+	if _, err := r.ReadAt(h[:], 0); err != nil {
+		return nil, formatErr(KindMachO, "universal header truncated")
+	}
+	narch := int64(binary.BigEndian.Uint32(h[4:]))
+	if 8+narch*20 > size {
+		return nil, formatErr(KindMachO, "universal header lists %d slices, the file ends first", narch)
+	}
+	table := make([]byte, narch*20)
+	if _, err := r.ReadAt(table, 8); err != nil {
+		return nil, formatErr(KindMachO, "reading the universal header: %v", err)
+	}
+	for i := range narch {
+		off, sz := int64(binary.BigEndian.Uint32(table[20*i+8:])), int64(binary.BigEndian.Uint32(table[20*i+12:]))
+		if off+sz > size {
+			return nil, formatErr(KindMachO, "universal file: slice %d (%d bytes at %d) runs past the end of the %d-byte file", i, sz, off, size)
+		}
+		if err := checkMachOHeader(r, off, sz); err != nil {
+			return nil, formatErr(KindMachO, "universal file, slice %d: %s", i, err.(*FormatError).Problem)
+		}
+	}
 	ff, err := macho.NewFatFile(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, formatErr(KindMachO, "universal file: %s", strings.TrimPrefix(err.Error(), "macho: "))

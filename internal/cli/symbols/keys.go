@@ -216,6 +216,7 @@ func report(opts *KeysOptions, inputs []input, outcomes []outcome) error {
 	if failed > 0 {
 		if !opts.JSON {
 			fmt.Fprintf(errOut, "%s could not be keyed; the others are listed\n", files(failed))
+			fmt.Fprintln(errOut, "hint: a truncated or corrupt file is often one still being written or a damaged copy: rebuild or copy it again, or leave it out")
 		}
 		return &cmdutil.SilentError{Code: exit.Failure}
 	}
@@ -309,7 +310,10 @@ func (k *keyer) addProgress(n int64) {
 
 type progressWriter struct{ k *keyer }
 
-func (p progressWriter) Write(b []byte) (int, error) { p.k.addProgress(int64(len(b))); return len(b), nil }
+func (p progressWriter) Write(b []byte) (int, error) {
+	p.k.addProgress(int64(len(b)))
+	return len(b), nil
+}
 
 // contextReader stops a long read when the command is interrupted.
 type contextReader struct {

@@ -166,3 +166,25 @@ func TestKeysInterrupted(t *testing.T) {
 		t.Errorf("printed %q", out)
 	}
 }
+
+// An unreadable directory is reported and the walk goes on (not testable
+// as root, who reads everything).
+func TestUnreadableDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root: permissions are not enforced")
+	}
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "a-locked")
+	if err := os.Mkdir(locked, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	if err := os.WriteFile(filepath.Join(dir, "b.exe"), fixture(t, "Tool.exe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, out, errOut := iostreams.Test()
+	err := runKeys(&KeysOptions{IO: ios, Paths: []string{dir}, Parallel: 1})
+	if err == nil || !strings.Contains(errOut.String(), "a-locked: permission denied") || !strings.Contains(out.String(), "b.exe\tpe\t") {
+		t.Errorf("%v\nstdout %q\nstderr %q", err, out, errOut)
+	}
+}
