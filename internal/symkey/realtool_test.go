@@ -287,3 +287,122 @@ func TestGeneratedELFWithReadelf(t *testing.T) {
 		}
 	}
 }
+
+// llvmTool finds an LLVM tool on PATH or in Debian's /usr/lib/llvm-N/bin.
+func llvmTool(t *testing.T, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if m, _ := filepath.Glob("/usr/lib/llvm-*/bin/" + name); len(m) > 0 {
+		return m[len(m)-1]
+	}
+	t.Skipf("%s is not installed (apt-get install clang lld): skipping the check it makes", name)
+	return ""
+}
+
+var objdumpRSDS = regexp.MustCompile(`format RSDS signature ([0-9a-f]{32}) age ([0-9]+)`)
+
+// A real PE and PDB pair from clang and lld-link: the PDB's key must be
+// the GUID and age the PE's CodeView record names (as objdump -p prints
+// it), and the PE's key the header fields objdump prints.
+func TestRealPEAndPDB(t *testing.T) {
+	clang := llvmTool(t, "clang")
+	lld := llvmTool(t, "lld-link")
+	needTool(t, "objdump")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "h.c"), []byte("int helper(int x) { return x * 3; }\nint main(void) { return helper(1); }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, nil, clang, "--target=x86_64-pc-windows-msvc", "-g", "-gcodeview", "-c", "h.c", "-o", "h.obj")
+	run(t, dir, nil, lld, "/entry:main", "/subsystem:console", "/nodefaultlib", "/debug", "/pdb:Hello.pdb", "/out:Hello.exe", "h.obj")
+	dump := run(t, "", nil, "objdump", "-p", filepath.Join(dir, "Hello.exe"))
+	m := objdumpRSDS.FindStringSubmatch(dump)
+	if m == nil {
+		t.Fatalf("objdump -p shows no RSDS record:\n%s", dump)
+	}
+	age, _ := strconv.Atoi(m[2])
+	wantPDB := "hello.pdb/" + m[1] + strconv.FormatInt(int64(age), 16) + "/hello.pdb"
+	if keys := keysOfFile(t, filepath.Join(dir, "Hello.pdb")); len(keys) != 1 || keys[0].ClientKey != wantPDB {
+		t.Errorf("PDB: %+v, want %s (from the PE's CodeView record)", keys, wantPDB)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "Hello.exe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lfanew := binary.LittleEndian.Uint32(data[0x3c:])
+	stamp := binary.LittleEndian.Uint32(data[lfanew+8:])
+	sm := objdumpSizeOfImage.FindStringSubmatch(dump)
+	if sm == nil {
+		t.Fatal("objdump -p shows no SizeOfImage")
+	}
+	image, _ := strconv.ParseUint(sm[1], 16, 32)
+	wantPE := "hello.exe/" + strings.ToUpper(hex.EncodeToString(binary.BigEndian.AppendUint32(nil, stamp))) + strconv.FormatUint(image, 16) + "/hello.exe"
+	if keys := keysOfFile(t, filepath.Join(dir, "Hello.exe")); len(keys) != 1 || keys[0].ClientKey != wantPE {
+		t.Errorf("PE: %+v, want %s", keys, wantPE)
+	}
+
+	// The same PDB rewritten by llvm-pdbutil with the info stream's age 3
+	// and the DBI stream's 26: the key takes the DBI age, which
+	// llvm-pdbutil reads back independently.
+	pdbutil := llvmTool(t, "llvm-pdbutil")
+	yaml := run(t, dir, nil, pdbutil, "pdb2yaml", "-pdb-stream", "-dbi-stream", "Hello.pdb")
+	yaml = regexp.MustCompile(`(?m)^(PdbStream:\n  Age: +)1$`).ReplaceAllString(yaml, "${1}3")
+	yaml = regexp.MustCompile(`(?m)^(DbiStream:\n  VerHeader: +\w+\n  Age: +)1$`).ReplaceAllString(yaml, "${1}26")
+	if err := os.WriteFile(filepath.Join(dir, "aged.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, nil, pdbutil, "yaml2pdb", "-pdb=Aged.pdb", "aged.yaml")
+	back := run(t, dir, nil, pdbutil, "pdb2yaml", "-pdb-stream", "-dbi-stream", "Aged.pdb")
+	if !regexp.MustCompile(`PdbStream:\n  Age: +3\n`).MatchString(back) || !regexp.MustCompile(`DbiStream:\n  VerHeader: +\w+\n  Age: +26\n`).MatchString(back) {
+		t.Fatalf("llvm-pdbutil did not write the ages:\n%s", back)
+	}
+	wantAged := "aged.pdb/" + m[1] + "1a/aged.pdb"
+	if keys := keysOfFile(t, filepath.Join(dir, "Aged.pdb")); len(keys) != 1 || keys[0].ClientKey != wantAged {
+		t.Errorf("aged PDB: %+v, want %s", keys, wantAged)
+	}
+}
+
+var dwarfdumpUUID = regexp.MustCompile(`UUID: ([0-9A-F-]{36}) \((\w+)\)`)
+
+// dwarfdumpUUIDs lists a Mach-O file's UUIDs by architecture, as
+// llvm-dwarfdump --uuid prints them.
+func dwarfdumpUUIDs(t *testing.T, tool, path string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, m := range dwarfdumpUUID.FindAllStringSubmatch(run(t, "", nil, tool, "--uuid", path), -1) {
+		out[m[2]] = strings.ToLower(strings.ReplaceAll(m[1], "-", ""))
+	}
+	return out
+}
+
+// A universal file made by llvm-lipo, and a dSYM made by dsymutil, from
+// real Go-built slices; UUIDs read back by llvm-dwarfdump.
+func TestRealLipoAndDSYM(t *testing.T) {
+	lipo := llvmTool(t, "llvm-lipo")
+	dwarfdump := llvmTool(t, "llvm-dwarfdump")
+	dir := t.TempDir()
+	amd, arm := filepath.Join(dir, "tool-amd64"), filepath.Join(dir, "tool-arm64")
+	goBuild(t, "darwin", "amd64", amd)
+	goBuild(t, "darwin", "arm64", arm)
+	fat := filepath.Join(dir, "Tool")
+	run(t, dir, nil, lipo, "-create", amd, arm, "-output", fat)
+	uuids := dwarfdumpUUIDs(t, dwarfdump, fat)
+	keys := keysOfFile(t, fat)
+	if len(keys) != 2 || len(uuids) != 2 {
+		t.Fatalf("keys %+v, llvm-dwarfdump %v", keys, uuids)
+	}
+	for _, k := range keys {
+		if want := "tool/mach-uuid-" + uuids[k.Arch] + "/tool"; k.ClientKey != want {
+			t.Errorf("%s slice: %s, want %s", k.Arch, k.ClientKey, want)
+		}
+	}
+
+	dsymutil := llvmTool(t, "dsymutil")
+	run(t, dir, nil, dsymutil, arm, "-o", filepath.Join(dir, "tool.dSYM"))
+	dwarf := filepath.Join(dir, "tool.dSYM", "Contents", "Resources", "DWARF", "tool-arm64")
+	want := "_.dwarf/mach-uuid-sym-" + dwarfdumpUUIDs(t, dwarfdump, dwarf)["arm64"] + "/_.dwarf"
+	if keys := keysOfFile(t, dwarf); len(keys) != 1 || keys[0].ClientKey != want || keys[0].Kind != KindMachODSYM {
+		t.Errorf("dSYM: %+v, want %s", keys, want)
+	}
+}
