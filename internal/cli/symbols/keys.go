@@ -96,10 +96,10 @@ type outcome struct {
 	unknown bool
 }
 
-// progressThreshold: below this much work a bar would only flicker.
-const (
-	progressMinBytes = 256 << 20
-	progressMinFiles = 2000
+// Below this much work a bar would only flicker (variables for tests).
+var (
+	progressMinBytes int64 = 256 << 20
+	progressMinFiles       = 2000
 )
 
 func runKeys(opts *KeysOptions) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -186,5 +187,34 @@ func TestUnreadableDirectory(t *testing.T) {
 	err := runKeys(&KeysOptions{IO: ios, Paths: []string{dir}, Parallel: 1})
 	if err == nil || !strings.Contains(errOut.String(), "a-locked: permission denied") || !strings.Contains(out.String(), "b.exe\tpe\t") {
 		t.Errorf("%v\nstdout %q\nstderr %q", err, out, errOut)
+	}
+}
+
+// On a terminal stderr, big work draws a bar counting files and bytes;
+// stdout still gets only the rows.
+func TestProgressOnTerminal(t *testing.T) {
+	oldFiles := progressMinFiles
+	progressMinFiles = 2
+	t.Cleanup(func() { progressMinFiles = oldFiles })
+	dir := t.TempDir()
+	for _, n := range []string{"a.exe", "b.exe", "c.exe"} {
+		if err := os.WriteFile(filepath.Join(dir, n), fixture(t, "Tool.exe"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ios, _, out, errOut := iostreams.Test()
+	ios.SetTTY(false, false, true)
+	if err := runKeys(&KeysOptions{IO: ios, Paths: []string{dir}, Parallel: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`keying [0-3]/3 files .*B`).MatchString(errOut.String()) || strings.Count(out.String(), "\n") != 3 {
+		t.Errorf("stdout %q\nstderr %q", out, errOut)
+	}
+	// Not a terminal, or --no-progress: no bar.
+	ios, _, _, errOut = iostreams.Test()
+	ios.SetTTY(false, false, true)
+	ios.NoProgress = true
+	if err := runKeys(&KeysOptions{IO: ios, Paths: []string{dir}, Parallel: 2}); err != nil || errOut.Len() != 0 {
+		t.Errorf("--no-progress: %v %q", err, errOut)
 	}
 }
