@@ -1,6 +1,7 @@
 package vsohash
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"hash"
 	"io"
@@ -52,18 +53,18 @@ func (h *Hasher) endPage() {
 // Len is the number of bytes written so far.
 func (h *Hasher) Len() int64 { return h.n }
 
-// Sum returns the identifier of everything written. It finishes the
-// Hasher: write nothing after it.
+// Sum returns the identifier of everything written so far. Like
+// hash.Hash's Sum it leaves the Hasher as it was: writing may go on.
 func (h *Hasher) Sum() ID {
+	pages := append(make([]byte, 0, cap(h.pages)), h.pages...)
 	if h.inPage > 0 {
-		h.pages = h.page.Sum(h.pages)
-		h.inPage = 0
+		pages = h.page.Sum(pages)
 	}
-	if len(h.pages) > 0 {
-		h.chain.add(blockHash(h.pages))
-		h.pages = h.pages[:0]
+	c := chain{rid: bytes.Clone(h.chain.rid), pending: h.chain.pending, have: h.chain.have, h: sha256.New()}
+	if len(pages) > 0 {
+		c.add(blockHash(pages))
 	}
-	return h.chain.sum()
+	return c.sum()
 }
 
 // Reader hashes everything r yields and returns the identifier and the

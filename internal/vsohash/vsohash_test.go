@@ -255,3 +255,15 @@ func TestBufferPoolShared(t *testing.T) {
 		t.Fatalf("%d buffers back in the pool, want 3", n)
 	}
 }
+
+// Sum in the middle of a stream does not disturb it.
+func TestSumMidStream(t *testing.T) {
+	data := content(2*BlockSize + 3*PageSize + 5)
+	h := New()
+	for _, cut := range []int{0, 1, PageSize, BlockSize, BlockSize + 1, 2 * BlockSize, len(data)} {
+		h.Write(data[h.Len():cut])
+		if got, want := h.Sum(), reference(data[:cut]); got != want {
+			t.Errorf("Sum after %d bytes: %s, want %s", cut, got, want)
+		}
+	}
+}
