@@ -43,41 +43,33 @@ func NewBufferPool(n int) *BufferPool {
 func (p *BufferPool) get(ctx context.Context) ([]byte, error) {
 	select {
 	case b := <-p.free:
-		if b == nil {
-			b = make([]byte, BlockSize)
-		}
 		return b, nil
 	case <-ctx.Done():
 		return nil, context.Cause(ctx)
 	}
 }
 
-func (p *BufferPool) put(b []byte) { p.free <- b }
-
-// buffers gives a worker its block buffer: from the pool for each block,
-// or one of its own.
+// buffers gives a worker its block buffers: a pool's (one per block, so
+// the pool bounds the blocks in memory at once), or one of its own.
 type buffers struct {
 	pool *BufferPool
 	own  []byte
 }
 
-func (b *buffers) get(ctx context.Context, n int64) ([]byte, error) {
+// acquire takes the right to hold a block; the buffer itself is made only
+// when a block has to be read rather than mapped (see fill).
+func (b *buffers) acquire(ctx context.Context) ([]byte, error) {
 	if b.pool != nil {
-		buf, err := b.pool.get(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return buf[:n], nil
+		return b.pool.get(ctx)
 	}
-	if int64(cap(b.own)) < n {
-		b.own = make([]byte, n)
-	}
-	return b.own[:n], nil
+	return b.own, nil
 }
 
-func (b *buffers) put(buf []byte) {
+func (b *buffers) release(buf []byte) {
 	if b.pool != nil {
-		b.pool.put(buf[:cap(buf)])
+		b.pool.free <- buf
+	} else {
+		b.own = buf
 	}
 }
 
@@ -204,17 +196,36 @@ func File(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID,
 func hashBlock(ctx context.Context, r io.ReaderAt, i, size int64, bufs *buffers, pages []byte) ([sha256.Size]byte, error) {
 	off := i * BlockSize
 	n := min(BlockSize, size-off)
-	b, err := bufs.get(ctx, n)
+	// The right to a buffer is taken even when the block is mapped: the
+	// pool bounds how many blocks are in memory at once either way.
+	buf, err := bufs.acquire(ctx)
 	if err != nil {
 		return [sha256.Size]byte{}, err
 	}
-	defer bufs.put(b)
+	defer func() { bufs.release(buf) }()
+	if m, unmap, ok := mapBlock(r, off, n); ok {
+		defer unmap()
+		var h [sha256.Size]byte
+		if err := hashMapped(func() { h = hashPages(m, pages) }); err != nil {
+			return h, err
+		}
+		return h, nil
+	}
+	if buf == nil {
+		buf = make([]byte, BlockSize)
+	}
+	b := buf[:n]
 	if got, err := r.ReadAt(b, off); err != nil && !(got == len(b) && errors.Is(err, io.EOF)) {
 		if errors.Is(err, io.EOF) {
 			return [sha256.Size]byte{}, fmt.Errorf("file ended at %d bytes, expected %d: it changed while being read", off+int64(got), size)
 		}
 		return [sha256.Size]byte{}, err
 	}
+	return hashPages(b, pages), nil
+}
+
+// hashPages hashes one block's pages, using pages as scratch.
+func hashPages(b, pages []byte) [sha256.Size]byte {
 	pages = pages[:0]
 	for len(b) > 0 {
 		k := min(PageSize, len(b))
@@ -222,7 +233,7 @@ func hashBlock(ctx context.Context, r io.ReaderAt, i, size int64, bufs *buffers,
 		pages = append(pages, s[:]...)
 		b = b[k:]
 	}
-	return blockHash(pages), nil
+	return blockHash(pages)
 }
 
 // fileSequential is File on one goroutine (a single block, or one worker).

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -264,6 +265,45 @@ func TestSumMidStream(t *testing.T) {
 		h.Write(data[h.Len():cut])
 		if got, want := h.Sum(), reference(data[:cut]); got != want {
 			t.Errorf("Sum after %d bytes: %s, want %s", cut, got, want)
+		}
+	}
+}
+
+// Through a real file (memory-mapped where the system allows): the
+// vectors, and a file shorter than the size given is an error, not a
+// crash (a mapped page past the end faults).
+func TestFileOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	ids, _, _ := readVectors(t)
+	for _, v := range ids {
+		path := filepath.Join(dir, strconv.Itoa(v.n))
+		if err := os.WriteFile(path, content(v.n), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{1, 2} {
+			id, err := File(context.Background(), f, int64(v.n), FileOptions{Workers: w, Buffers: NewBufferPool(1)})
+			if err != nil || id.Hex() != v.hexID {
+				t.Errorf("N=%d workers=%d: %s %v, want %s", v.n, w, id.Hex(), err, v.hexID)
+			}
+		}
+		f.Close()
+	}
+	path := filepath.Join(dir, "short")
+	if err := os.WriteFile(path, content(3*BlockSize+100), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, w := range []int{1, 2} {
+		if _, err := File(context.Background(), f, 4*BlockSize+100, FileOptions{Workers: w}); err == nil || !strings.Contains(err.Error(), "changed while being") {
+			t.Errorf("workers=%d: %v", w, err)
 		}
 	}
 }
