@@ -79,9 +79,10 @@ func (b *buffers) release(buf []byte) {
 const aheadPerWorker = 4
 
 // File computes the identifier of the first size bytes of r. The 2 MiB
-// blocks are independent until the final chain, so workers read (with
-// ReadAt, each into its own buffer) and hash whole blocks in parallel; the
-// caller's goroutine chains the block hashes in order.
+// blocks are independent until the final chain, so workers hash whole
+// blocks in parallel (memory-mapped when r is a file on Unix, else read
+// with ReadAt into a buffer each); the caller's goroutine chains the block
+// hashes in order.
 //
 // A file shorter than size is an error (it changed while being read).
 func File(ctx context.Context, r io.ReaderAt, size int64, opts FileOptions) (ID, error) {
