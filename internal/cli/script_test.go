@@ -25,6 +25,10 @@ func TestMain(m *testing.M) {
 // TestScripts runs internal/cli/testdata/script/*.txtar: each script gets
 // its own emulator on loopback ($EMU) and its own config directory.
 func TestScripts(t *testing.T) {
+	symkeyFixtures, err := filepath.Abs(filepath.Join("..", "symkey", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -47,6 +51,7 @@ func TestScripts(t *testing.T) {
 			}
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("SYMKEY_FIXTURES", symkeyFixtures)
 			for name, value := range scriptVars {
 				env.Setenv(name, value)
 			}

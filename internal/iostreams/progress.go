@@ -109,3 +109,13 @@ func (p *Progress) Note(w io.Writer, line string) {
 	}
 	_, _ = io.WriteString(w, line)
 }
+
+// Describe changes the text before the bar (e.g. a count of files done).
+func (p *Progress) Describe(description string) {
+	if p.bar == nil {
+		return
+	}
+	p.drawing.Lock()
+	defer p.drawing.Unlock()
+	p.bar.Describe(description)
+}

@@ -1,0 +1,48 @@
+// Package symbols is the `diagctl symbols` command group (Azure DevOps
+// Artifacts symbol service).
+package symbols
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/exit"
+)
+
+// NewCmdSymbols builds `diagctl symbols` with its service settings, which
+// the subcommands that talk to the service inherit.
+func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "symbols <command>",
+		Short: "Azure DevOps symbols: client keys and blob identifiers of symbol files",
+		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files.
+
+'diagctl symbols keys' works offline and needs none of the settings below.
+
+Settings (for the commands that send requests):
+  organization  --organization, DIAGCTL_SYMBOLS_ORGANIZATION, symbols.organization
+  url           --url, DIAGCTL_SYMBOLS_URL, symbols.url (default https://artifacts.dev.azure.com)
+  token         --token-stdin, DIAGCTL_SYMBOLS_TOKEN (else AZURE_DEVOPS_EXT_PAT), symbols.token,
+                or a prompt on a terminal: a personal access token with scope vso.symbols_write,
+                or a Microsoft Entra token with auth bearer
+  auth          --auth, DIAGCTL_SYMBOLS_AUTH, symbols.auth: pat (HTTP Basic with an empty user
+                name, the default) or bearer
+  TLS           symbols.ca-cert / --ca-cert, symbols.insecure / --insecure
+
+` + exit.StatusHelp,
+	}
+	pf := cmd.PersistentFlags()
+	pf.String("organization", "", "Azure DevOps organization (env DIAGCTL_SYMBOLS_ORGANIZATION)")
+	pf.String("url", "", "symbol service URL (env DIAGCTL_SYMBOLS_URL; default https://artifacts.dev.azure.com)")
+	pf.String("auth", "", "token kind: pat or bearer (env DIAGCTL_SYMBOLS_AUTH; default pat)")
+	f.BindFlag("symbols.organization", pf.Lookup("organization"))
+	f.BindFlag("symbols.url", pf.Lookup("url"))
+	f.BindFlag("symbols.auth", pf.Lookup("auth"))
+	_ = cmd.RegisterFlagCompletionFunc("auth", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"pat\tpersonal access token, sent as HTTP Basic", "bearer\tMicrosoft Entra token"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
+	cmd.AddCommand(NewCmdKeys(f, nil))
+	return cmd
+}
