@@ -62,7 +62,7 @@ type Options struct {
 	Force    bool
 	Extract  string // --extract DIR; "" none. With several sources: DIR/<ID>/
 	Parallel int    // default 4
-	Retries  int    // how many times a broken transfer is resumed/restarted
+	Retries  int    // retries per item: request retries and resumes together (--retries)
 }
 
 // Result is the outcome for one source.
@@ -190,7 +190,7 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 		return Result{Err: err}
 	}
 
-	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, retries: r.opts.Retries, total: -1,
+	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, budget: httpx.NewBudget(r.opts.Retries), total: -1,
 		onFirst: j.onFirst, openSink: j.openSink, pipe: newHashPipe(j.toStdout)}
 	if r.opts.IO != nil {
 		j.t.note = r.opts.IO.Info()
