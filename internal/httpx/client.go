@@ -140,6 +140,9 @@ func (c *Client) URL(segments ...string) *url.URL {
 	return JoinPath(base, segments...)
 }
 
+// Retries is --retries: the retries one item may use.
+func (c *Client) Retries() int { return c.opts.Retries }
+
 // NewBudget is a fresh retry budget of --retries for one item.
 func (c *Client) NewBudget() *Budget { return NewBudget(c.opts.Retries) }
 

@@ -126,8 +126,8 @@ func (b *Budget) Max() int { return b.max }
 // that is longer. Sleep does the waiting; tests replace it so that no
 // test sleeps for real.
 type Backoff struct {
-	Base  time.Duration                                   // first wait; 500 ms when 0
-	Max   time.Duration                                   // longest wait; 30 s when 0
+	Base  time.Duration                                    // first wait; 500 ms when 0
+	Max   time.Duration                                    // longest wait; 30 s when 0
 	Sleep func(ctx context.Context, d time.Duration) error // SleepCtx when nil
 }
 

@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -49,10 +49,26 @@ func (c *Client) DebugReportRequest(ctx context.Context, taskID string) (*http.R
 	return req, nil
 }
 
-// BasicAuth returns the request hook that adds HTTP Basic credentials.
-func BasicAuth(user, password string) func(http.Header) {
-	value := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-	return func(h http.Header) { h.Set("Authorization", value) }
+// Service is the sandbox as the shared layers see it: HTTP Basic with
+// sandbox.user and sandbox.password, at sandbox.server.
+var Service = api.Service{
+	Name:    "sandbox",
+	Auth:    api.Basic,
+	UserKey: "sandbox.user",
+	Secret: api.Secret{
+		Key:       "sandbox.password",
+		StdinFlag: "password-stdin",
+		StdinHelp: "read the password from the first line of stdin",
+		Prompt:    func(user, host string) string { return "Password for " + user + "@" + host + ": " },
+	},
+	DecodeError: DecodeError,
+	BaseURL: func(s api.Settings) (*url.URL, error) {
+		server, err := s.Require("sandbox.server")
+		if err != nil {
+			return nil, err
+		}
+		return httpx.BaseURL(server, "sandbox server")
+	},
 }
 
 // errorBody is {"code": int, "message": str, "meta": str?}; code is

@@ -1,26 +1,24 @@
-package cmdutil
+// Package downloadcmd is what the download commands (`sandbox
+// debug-report`, `logs download`) share: their flags, the argument
+// checks, the run on top of the download engine and the result printer.
+// A download command is a Spec and a few lines (see CONTRIBUTING.md).
+package downloadcmd
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/diagctl/diagctl/internal/download"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
-// DownloadFlags are the flags shared by the download commands
-// (`sandbox debug-report`, `logs download`).
-type DownloadFlags struct {
+// Flags are the flags shared by the download commands.
+type Flags struct {
 	Output   string
 	Dir      string
 	Force    bool
@@ -28,12 +26,12 @@ type DownloadFlags struct {
 	Parallel int
 	FromFile string
 
-	// dirChanged tells whether -d was given (set by AddDownloadFlags).
+	// dirChanged tells whether -d was given (set by AddFlags).
 	dirChanged func() bool
 }
 
-// AddDownloadFlags registers the download flags on cmd.
-func AddDownloadFlags(cmd *cobra.Command, d *DownloadFlags) {
+// AddFlags registers the download flags on cmd.
+func AddFlags(cmd *cobra.Command, d *Flags) {
 	fl := cmd.Flags()
 	fl.StringVarP(&d.Output, "output", "o", "", "write the archive to `PATH` (one ID only); - writes it to stdout")
 	fl.StringVarP(&d.Dir, "dir", "d", ".", "save archives in `DIR`, under the server's file name")
@@ -53,7 +51,7 @@ func AddDownloadFlags(cmd *cobra.Command, d *DownloadFlags) {
 // valid and checks the flag combinations. valid should say why an ID is
 // wrong without repeating it: IDs names the ID (and the file and line).
 // Every error is a usage error (exit 2).
-func (d *DownloadFlags) IDs(ios *iostreams.IOStreams, args []string, valid func(string) error) ([]string, error) {
+func (d *Flags) IDs(ios *iostreams.IOStreams, args []string, valid func(string) error) ([]string, error) {
 	dirGiven := d.Dir != "" && d.Dir != "."
 	if d.dirChanged != nil {
 		dirGiven = d.dirChanged()
@@ -107,7 +105,7 @@ func (d *DownloadFlags) IDs(ios *iostreams.IOStreams, args []string, valid func(
 	return ids, nil
 }
 
-func (d *DownloadFlags) fromName() string {
+func (d *Flags) fromName() string {
 	if d.FromFile == "-" {
 		return "- (stdin)"
 	}
@@ -116,7 +114,7 @@ func (d *DownloadFlags) fromName() string {
 
 // readIDs reads --from-file: one ID a line, spaces trimmed, blank lines
 // and everything from a '#' on skipped, a UTF-8 BOM and CRLF tolerated.
-func (d *DownloadFlags) readIDs(ios *iostreams.IOStreams, valid func(string) error) ([]string, error) {
+func (d *Flags) readIDs(ios *iostreams.IOStreams, valid func(string) error) ([]string, error) {
 	var r io.Reader
 	if d.FromFile == "-" {
 		r = ios.In
@@ -159,120 +157,11 @@ func badID(msg string, err error) error {
 	return &exit.Error{Code: exit.Usage, Msg: msg, Err: err, Next: exit.Hint(err)}
 }
 
-// SilentError is returned by PrintResults when some download failed. The
-// failures have already been printed, so the top level must not print
-// it again; it only carries the exit status (the worst of the failures).
-type SilentError struct{ Code int }
-
-func (e *SilentError) Error() string {
-	return "exit status " + strconv.Itoa(e.Code) + " (already reported)"
-}
-func (e *SilentError) ExitCode() int { return e.Code }
-
-// PrintResults reports download results.
-//
-// Text: one line per saved archive on stdout, tab-separated:
-//
-//	PATH<TAB>BYTES bytes<TAB>HUMAN<TAB>sha256:HEX<TAB>N files
-//
-// and for each failure "error: ID: message" and "hint: next step" on
-// stderr. When the archive went to stdout (-o -) its line goes to stderr
-// instead (unless quiet), so it does not mix with the archive.
-//
-// JSON: one array of {"id","path","bytes","sha256","files","error"} on
-// stdout (on stderr when the archive itself went to stdout), and each
-// failure also as one JSON object {"id","error","exit_status","hint"} per
-// line on stderr, like other commands' errors.
-//
-// It returns nil when everything succeeded, else a *SilentError with the
-// worst exit status.
-func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Result) error {
-	out := ios.Out
-	archiveOnStdout := false
-	for i := range results {
-		if results[i].Path == "-" {
-			archiveOnStdout = true
-		}
+// CheckStdin refuses to read both the IDs (--from-file -) and a secret
+// (secretFlag, e.g. --password-stdin) from stdin.
+func (d *Flags) CheckStdin(secretFlag string, secretFromStdin bool) error {
+	if secretFromStdin && d.FromFile == "-" {
+		return exit.FlagErrorf("%s and --from-file - both want stdin: put the IDs in a file", secretFlag)
 	}
-	worst, failed := exit.OK, false
-	interrupted := false
-	if asJSON {
-		doc := make([]download.Result, len(results))
-		for i, r := range results {
-			if r.Err != nil && r.Error == nil {
-				msg := r.Err.Error()
-				r.Error = &msg
-			}
-			doc[i] = r
-		}
-		if archiveOnStdout {
-			out = ios.ErrOut
-		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return err
-		}
-		if _, err := out.Write(buf.Bytes()); err != nil {
-			return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "")
-		}
-	}
-	for _, r := range results {
-		if r.Err == nil {
-			if asJSON {
-				continue
-			}
-			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%s\n", r.Path, r.Bytes, download.HumanBytes(r.Bytes), r.SHA256, plural(r.Files, "file"))
-			w := out
-			if r.Path == "-" {
-				w = ios.Info()
-			}
-			if _, err := io.WriteString(w, line); err != nil {
-				return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "")
-			}
-			continue
-		}
-		failed = true
-		code := exit.Code(r.Err)
-		worst = exit.Worse(worst, code)
-		if errors.Is(r.Err, exit.ErrInterrupted) {
-			interrupted = true
-			continue
-		}
-		hint := exit.Hint(r.Err)
-		if asJSON {
-			doc := map[string]any{"id": r.ID, "error": r.Err.Error(), "exit_status": code}
-			if hint != "" {
-				doc["hint"] = hint
-			}
-			b, _ := json.Marshal(doc)
-			fmt.Fprintf(ios.ErrOut, "%s\n", b)
-			continue
-		}
-		fmt.Fprintf(ios.ErrOut, "error: %s: %s\n", r.ID, r.Err.Error())
-		if hint != "" {
-			fmt.Fprintf(ios.ErrOut, "hint: %s\n", hint)
-		}
-	}
-	if interrupted {
-		if asJSON {
-			fmt.Fprintf(ios.ErrOut, "{\"error\":\"interrupted\",\"exit_status\":%d}\n", exit.Interrupted)
-		} else {
-			fmt.Fprintln(ios.ErrOut, "interrupted")
-		}
-	}
-	if !failed {
-		return nil
-	}
-	return &SilentError{Code: worst}
-}
-
-// plural writes "1 file", "3 files".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return nil
 }
