@@ -43,14 +43,10 @@ func Endpoint(endpoint, regionName string) (*url.URL, error) {
 	return httpx.BaseURL("https://codearts-check."+regionName+".myhuaweicloud.com", "--region")
 }
 
-// Client builds CodeArts Check requests.
-type Client struct {
-	Base *url.URL
-}
-
-// LogFileRequest is GET /v1/log-file?sub_job_id=ID.
-func (c *Client) LogFileRequest(ctx context.Context, id string) (*http.Request, error) {
-	u := httpx.JoinPath(c.Base, "v1", "log-file")
+// LogFileRequest is GET /v1/log-file?sub_job_id=ID on the client's
+// endpoint.
+func LogFileRequest(ctx context.Context, c *httpx.Client, id string) (*http.Request, error) {
+	u := c.URL("v1", "log-file")
 	u.RawQuery = url.Values{"sub_job_id": {id}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

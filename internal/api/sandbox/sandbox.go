@@ -33,14 +33,10 @@ func ValidTaskID(id string) error {
 	return nil
 }
 
-// Client builds sandbox requests.
-type Client struct {
-	Base *url.URL
-}
-
-// DebugReportRequest is GET /api/v1/sandbox/tasks/{id}/debug_report.
-func (c *Client) DebugReportRequest(ctx context.Context, taskID string) (*http.Request, error) {
-	u := httpx.JoinPath(c.Base, "api", "v1", "sandbox", "tasks", url.PathEscape(strings.Trim(taskID, "{}")), "debug_report")
+// DebugReportRequest is GET /api/v1/sandbox/tasks/{id}/debug_report on
+// the client's server.
+func DebugReportRequest(ctx context.Context, c *httpx.Client, taskID string) (*http.Request, error) {
+	u := c.URL("api", "v1", "sandbox", "tasks", url.PathEscape(strings.Trim(taskID, "{}")), "debug_report")
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err

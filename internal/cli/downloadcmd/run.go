@@ -20,7 +20,7 @@ type Spec struct {
 	Service     api.Service
 	ValidID     func(id string) error  // a usage error that says what an ID must be
 	DefaultName func(id string) string // when the server names no file
-	Request     func(c *httpx.Client, ctx context.Context, id string) (*http.Request, error)
+	Request     func(ctx context.Context, c *httpx.Client, id string) (*http.Request, error)
 }
 
 // Options are a download command's dependencies, flags and arguments.
@@ -84,7 +84,7 @@ func (o *Options) Run(spec Spec) error {
 			ID:          id,
 			DefaultName: spec.DefaultName(id),
 			Request: func(ctx context.Context) (*http.Request, error) {
-				return spec.Request(client, ctx, id)
+				return spec.Request(ctx, client, id)
 			},
 		}
 	}

@@ -1,37 +1,31 @@
 package logs
 
 import (
-	"context"
-	"net/http"
-
 	"github.com/spf13/cobra"
 
 	api "github.com/diagctl/diagctl/internal/api/logs"
 	"github.com/diagctl/diagctl/internal/cli/downloadcmd"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
-	"github.com/diagctl/diagctl/internal/httpx"
 )
 
-// DownloadOptions holds the flags and dependencies of `logs download`
-// (IDs are sub-job IDs; SecretStdin is --token-stdin).
-type DownloadOptions struct {
-	downloadcmd.Options
-}
+// DownloadOptions are the flags and dependencies of `logs download`: the
+// shared download command's (IDs are sub-job IDs, SecretStdin is
+// --token-stdin).
+type DownloadOptions = downloadcmd.Options
 
 // logFile is what `logs download` adds to the shared download command.
 var logFile = downloadcmd.Spec{
 	Service:     api.Service,
 	ValidID:     api.ValidSubJobID,
 	DefaultName: func(id string) string { return "logs-" + id + ".zip" },
-	Request: func(c *httpx.Client, ctx context.Context, id string) (*http.Request, error) {
-		return (&api.Client{Base: c.URL()}).LogFileRequest(ctx, id)
-	},
+	Request:     api.LogFileRequest,
 }
 
 // NewCmdDownload builds `diagctl logs download`.
 func NewCmdDownload(f *cmdutil.Factory, runF func(*DownloadOptions) error) *cobra.Command {
-	opts := &DownloadOptions{downloadcmd.NewOptions(f)}
+	opts := new(DownloadOptions)
+	*opts = downloadcmd.NewOptions(f)
 	cmd := &cobra.Command{
 		Use:   "download SUB_JOB_ID...",
 		Short: "Save each sub-job's log archive (.zip)",

@@ -16,21 +16,18 @@ import (
 // service answers with a JSON error under HTTP 200.
 func TestRunDownload(t *testing.T) {
 	t.Parallel()
-	srv, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := cmdutiltest.StartEmulator(t, emulator.Options{})
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(emulator.LogsToken + "\n")
 	f := cmdutiltest.NewFactory(t, ios, map[string]string{"DIAGCTL_LOGS_ENDPOINT": srv.URL})
-	opts := &DownloadOptions{downloadcmd.NewOptions(f)}
+	o := downloadcmd.NewOptions(f)
+	opts := &o
 	opts.IDs = []string{emulator.SubJobOK, emulator.SubJob200Error}
 	opts.Flags.Dir, opts.Flags.Parallel = t.TempDir(), 2
 	opts.SecretStdin = true
 	opts.JSON = true
 
-	err = runDownload(opts)
+	err := runDownload(opts)
 	if exit.Code(err) != exit.Rejected {
 		t.Errorf("err %v (exit %d), want 5 for the 200-error sub-job", err, exit.Code(err))
 	}

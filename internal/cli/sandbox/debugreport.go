@@ -1,23 +1,18 @@
 package sandbox
 
 import (
-	"context"
-	"net/http"
-
 	"github.com/spf13/cobra"
 
 	api "github.com/diagctl/diagctl/internal/api/sandbox"
 	"github.com/diagctl/diagctl/internal/cli/downloadcmd"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
-	"github.com/diagctl/diagctl/internal/httpx"
 )
 
-// DebugReportOptions holds the flags and dependencies of `sandbox
-// debug-report` (IDs are task IDs; SecretStdin is --password-stdin).
-type DebugReportOptions struct {
-	downloadcmd.Options
-}
+// DebugReportOptions are the flags and dependencies of `sandbox
+// debug-report`: the shared download command's (IDs are task IDs,
+// SecretStdin is --password-stdin).
+type DebugReportOptions = downloadcmd.Options
 
 // debugReport is what `sandbox debug-report` adds to the shared download
 // command.
@@ -25,14 +20,13 @@ var debugReport = downloadcmd.Spec{
 	Service:     api.Service,
 	ValidID:     api.ValidTaskID,
 	DefaultName: func(id string) string { return "debug-report-" + id + ".zip" },
-	Request: func(c *httpx.Client, ctx context.Context, id string) (*http.Request, error) {
-		return (&api.Client{Base: c.URL()}).DebugReportRequest(ctx, id)
-	},
+	Request:     api.DebugReportRequest,
 }
 
 // NewCmdDebugReport builds `diagctl sandbox debug-report`.
 func NewCmdDebugReport(f *cmdutil.Factory, runF func(*DebugReportOptions) error) *cobra.Command {
-	opts := &DebugReportOptions{downloadcmd.NewOptions(f)}
+	opts := new(DebugReportOptions)
+	*opts = downloadcmd.NewOptions(f)
 	cmd := &cobra.Command{
 		Use:   "debug-report TASK_ID...",
 		Short: "Save each task's debug report (.zip)",

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,15 +14,16 @@ import (
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
-// startEmulator serves the emulator on loopback for one test.
-func startEmulator(t *testing.T) *emulator.Server {
-	t.Helper()
-	srv, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+// debugReportOptions are the options of a run against the emulator
+// srv with the given environment, saving into a new directory.
+func debugReportOptions(t *testing.T, srv *emulator.Server, env map[string]string) (*DebugReportOptions, *bytes.Buffer) {
+	ios, _, out, _ := iostreams.Test()
+	env["DIAGCTL_SANDBOX_SERVER"] = srv.URL
+	o := downloadcmd.NewOptions(cmdutiltest.NewFactory(t, ios, env))
+	opts := &o
+	opts.IDs = []string{emulator.TaskOK}
+	opts.Flags.Dir, opts.Flags.Parallel = t.TempDir(), 1
+	return opts, out
 }
 
 // TestRunDebugReport runs the command's run function in-process against
@@ -29,17 +31,12 @@ func startEmulator(t *testing.T) *emulator.Server {
 // carried the credentials.
 func TestRunDebugReport(t *testing.T) {
 	t.Parallel()
-	srv := startEmulator(t)
-	ios, _, out, _ := iostreams.Test()
-	f := cmdutiltest.NewFactory(t, ios, map[string]string{
-		"DIAGCTL_SANDBOX_SERVER":   srv.URL,
+	srv := cmdutiltest.StartEmulator(t, emulator.Options{})
+	opts, out := debugReportOptions(t, srv, map[string]string{
 		"DIAGCTL_SANDBOX_USER":     emulator.SandboxUser,
 		"DIAGCTL_SANDBOX_PASSWORD": emulator.SandboxPassword,
 	})
-	dir := t.TempDir()
-	opts := &DebugReportOptions{Options: downloadcmd.NewOptions(f)}
-	opts.IDs = []string{emulator.TaskOK}
-	opts.Flags.Dir, opts.Flags.Parallel = dir, 1
+	dir := opts.Flags.Dir
 	if err := runDebugReport(opts); err != nil {
 		t.Fatal(err)
 	}
@@ -60,15 +57,8 @@ func TestRunDebugReport(t *testing.T) {
 // and nothing reaches the service.
 func TestRunDebugReportMissingSetting(t *testing.T) {
 	t.Parallel()
-	srv := startEmulator(t)
-	ios, _, _, _ := iostreams.Test()
-	f := cmdutiltest.NewFactory(t, ios, map[string]string{
-		"DIAGCTL_SANDBOX_SERVER":   srv.URL,
-		"DIAGCTL_SANDBOX_PASSWORD": emulator.SandboxPassword,
-	})
-	opts := &DebugReportOptions{Options: downloadcmd.NewOptions(f)}
-	opts.IDs = []string{emulator.TaskOK}
-	opts.Flags.Dir = t.TempDir()
+	srv := cmdutiltest.StartEmulator(t, emulator.Options{})
+	opts, _ := debugReportOptions(t, srv, map[string]string{"DIAGCTL_SANDBOX_PASSWORD": emulator.SandboxPassword})
 	err := runDebugReport(opts)
 	if exit.Code(err) != exit.Usage || !strings.Contains(exit.Hint(err), "DIAGCTL_SANDBOX_USER") {
 		t.Errorf("err %v (exit %d, hint %q)", err, exit.Code(err), exit.Hint(err))
