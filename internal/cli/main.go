@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -109,7 +108,7 @@ func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
 		if hint != "" {
 			doc["hint"] = hint
 		}
-		_ = json.NewEncoder(w).Encode(doc)
+		_ = iostreams.WriteJSONLine(w, doc)
 		return
 	}
 	if errors.Is(err, exit.ErrInterrupted) {

@@ -14,11 +14,12 @@
 //     name), so a file that appears meanwhile is kept.
 //   - Two IDs for which the server sends the same file name in one run:
 //     the second is saved under its DefaultName.
-//   - Files is the number of entries (directories included) in the
-//     central directory. For -o - it is read from the end of central
-//     directory record (ZIP64 too) in the last 64 KiB of the stream, which
-//     is kept while streaming; a stream that does not end like a ZIP is an
-//     error, though its bytes have gone to stdout already.
+//   - Files is the number of files in the archive (directory entries are
+//     not counted). For -o - it is read from the central directory in the
+//     last 64 KiB of the stream, which is kept while streaming (from the
+//     end record's entry count, directories included, when the directory
+//     is larger); a stream that does not end like a ZIP is an error,
+//     though its bytes have gone to stdout already.
 //   - The temporary file is created with mode 0666 less the umask (not
 //     os.CreateTemp's 0600), so the archive gets the mode curl -o would
 //     give it.
@@ -71,7 +72,7 @@ type Result struct {
 	Path   string  `json:"path"`
 	Bytes  int64   `json:"bytes"`
 	SHA256 string  `json:"sha256"`
-	Files  int     `json:"files"`
+	Files  int     `json:"files"` // files in the archive; directory entries not counted
 	Error  *string `json:"error"` // null on success
 	Err    error   `json:"-"`     // typed error (exit status via exit.Code)
 }
@@ -206,7 +207,7 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 	sum := hex.EncodeToString(j.t.pipe.sum())
 
 	if j.toStdout {
-		files, err := countFromTail(j.t.pipe.tail.buf, j.t.got)
+		files, err := filesFromTail(j.t.pipe.tail.buf, j.t.got)
 		if err != nil {
 			return Result{Err: exit.Wrap(err, exit.Failure, "the archive written to stdout is not a valid ZIP", "discard the output and try again")}
 		}
@@ -228,12 +229,10 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 // checked as soon as its headers arrive, before the body is read.)
 func (j *job) prepare() error {
 	o := j.r.opts
+	// (-o - to a terminal is refused with the other flag checks, before
+	// the engine runs: downloadcmd.Flags.IDs.)
 	switch {
 	case j.toStdout:
-		if o.IO.IsStdoutTTY() {
-			return exit.UsageErrorf("redirect stdout to a file or a pipe, or use -o FILE",
-				"refusing to write a binary archive to the terminal")
-		}
 	case o.Output != "":
 		j.final = o.Output
 		j.dir = filepath.Dir(j.final)

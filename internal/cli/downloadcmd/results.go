@@ -1,12 +1,11 @@
 package downloadcmd
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/download"
@@ -32,51 +31,61 @@ import (
 // It returns nil when everything succeeded, else a *cmdutil.SilentError with the
 // worst exit status.
 func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Result) error {
-	out := ios.Out
-	archiveOnStdout := false
-	for i := range results {
-		if results[i].Path == "-" {
-			archiveOnStdout = true
-		}
-	}
-	worst, failed := exit.OK, false
-	interrupted := false
+	var err error
 	if asJSON {
-		doc := make([]download.Result, len(results))
-		for i, r := range results {
-			if r.Err != nil && r.Error == nil {
-				msg := r.Err.Error()
-				r.Error = &msg
-			}
-			doc[i] = r
+		err = printJSON(ios, results)
+	} else {
+		err = printText(ios, results)
+	}
+	if err != nil {
+		return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "check where stdout goes (a full disk, a closed pipe)")
+	}
+	return reportFailures(ios, asJSON, results)
+}
+
+// printJSON writes the array of results: on stdout, or on stderr when
+// the archive itself went to stdout.
+func printJSON(ios *iostreams.IOStreams, results []download.Result) error {
+	out := ios.Out
+	doc := make([]download.Result, len(results))
+	for i, r := range results {
+		if r.Err != nil && r.Error == nil {
+			msg := r.Err.Error()
+			r.Error = &msg
 		}
-		if archiveOnStdout {
+		if r.Path == "-" {
 			out = ios.ErrOut
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return err
-		}
-		if _, err := out.Write(buf.Bytes()); err != nil {
-			return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "")
-		}
+		doc[i] = r
 	}
+	return iostreams.WriteJSON(out, doc)
+}
+
+// printText writes one row per saved archive. The row of an archive sent
+// to stdout goes to stderr (unless quiet), apart from the archive.
+func printText(ios *iostreams.IOStreams, results []download.Result) error {
+	tab := ios.NewTable()
+	for _, r := range results {
+		if r.Err != nil {
+			continue
+		}
+		cells := []string{r.Path, strconv.FormatInt(r.Bytes, 10) + " bytes", download.HumanBytes(r.Bytes), "sha256:" + r.SHA256, plural(r.Files, "file")}
+		if r.Path == "-" {
+			io.WriteString(ios.Info(), strings.Join(cells, "\t")+"\n")
+			continue
+		}
+		tab.Row(cells...)
+	}
+	return tab.Print()
+}
+
+// reportFailures writes each failure on stderr ("error: ID: message" and
+// its hint, or one JSON line) and "interrupted" once, and returns the
+// worst exit status as a *cmdutil.SilentError (nil when none failed).
+func reportFailures(ios *iostreams.IOStreams, asJSON bool, results []download.Result) error {
+	worst, failed, interrupted := exit.OK, false, false
 	for _, r := range results {
 		if r.Err == nil {
-			if asJSON {
-				continue
-			}
-			line := fmt.Sprintf("%s\t%d bytes\t%s\tsha256:%s\t%s\n", r.Path, r.Bytes, download.HumanBytes(r.Bytes), r.SHA256, plural(r.Files, "file"))
-			w := out
-			if r.Path == "-" {
-				w = ios.Info()
-			}
-			if _, err := io.WriteString(w, line); err != nil {
-				return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "")
-			}
 			continue
 		}
 		failed = true
@@ -92,8 +101,7 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 			if hint != "" {
 				doc["hint"] = hint
 			}
-			b, _ := json.Marshal(doc)
-			fmt.Fprintf(ios.ErrOut, "%s\n", b)
+			iostreams.WriteJSONLine(ios.ErrOut, doc)
 			continue
 		}
 		fmt.Fprintf(ios.ErrOut, "error: %s: %s\n", r.ID, r.Err.Error())
@@ -101,12 +109,11 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 			fmt.Fprintf(ios.ErrOut, "hint: %s\n", hint)
 		}
 	}
-	if interrupted {
-		if asJSON {
-			fmt.Fprintf(ios.ErrOut, "{\"error\":\"interrupted\",\"exit_status\":%d}\n", exit.Interrupted)
-		} else {
-			fmt.Fprintln(ios.ErrOut, "interrupted")
-		}
+	switch {
+	case interrupted && asJSON:
+		iostreams.WriteJSONLine(ios.ErrOut, map[string]any{"error": "interrupted", "exit_status": exit.Interrupted})
+	case interrupted:
+		fmt.Fprintln(ios.ErrOut, "interrupted")
 	}
 	if !failed {
 		return nil

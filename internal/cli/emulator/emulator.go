@@ -4,7 +4,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -172,7 +171,7 @@ func runEmulator(opts *Options) error {
 			env[k] = v
 		}
 		doc := map[string]any{"url": srv.URL, "listen": srv.Addr.String(), "env": env}
-		if err := json.NewEncoder(opts.IO.Out).Encode(doc); err != nil {
+		if err := iostreams.WriteJSON(opts.IO.Out, doc); err != nil {
 			return err
 		}
 	} else {
