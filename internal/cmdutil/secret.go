@@ -42,7 +42,7 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	if spec.FromStdin {
 		v, err := prompt.ReadLine(f.IOStreams.In)
 		if err != nil {
-			return "", exit.Wrap(err, exit.Failure, "cannot read "+spec.StdinFlag, "")
+			return "", exit.Wrapf(err, exit.Failure, "", "cannot read %s", spec.StdinFlag)
 		}
 		if v == "" {
 			return "", exit.UsageErrorf("pipe the secret on stdin, e.g. printenv NAME | diagctl ... "+spec.StdinFlag, "%s: stdin was empty", spec.StdinFlag)

@@ -209,7 +209,7 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 	if j.toStdout {
 		files, err := filesFromTail(j.t.pipe.tail.buf, j.t.got)
 		if err != nil {
-			return Result{Err: exit.Wrap(err, exit.Failure, "the archive written to stdout is not a valid ZIP", "discard the output and try again")}
+			return Result{Err: exit.Wrapf(err, exit.Failure, "discard the output and try again", "the archive written to stdout is not a valid ZIP")}
 		}
 		return Result{Path: "-", Bytes: j.t.got, SHA256: sum, Files: files}
 	}
@@ -243,12 +243,12 @@ func (j *job) prepare() error {
 			if err == nil {
 				err = fmt.Errorf("%s is not a directory", j.dir)
 			}
-			return exit.Wrap(err, exit.Failure, "cannot write "+j.final, "create the directory first, or give another -o path")
+			return exit.Wrapf(err, exit.Failure, "create the directory first, or give another -o path", "cannot write %s", j.final)
 		}
 	default:
 		j.dir = o.Dir
 		if err := os.MkdirAll(j.dir, 0o755); err != nil {
-			return exit.Wrap(err, exit.Failure, "cannot create directory "+j.dir, "check the -d path and its permissions")
+			return exit.Wrapf(err, exit.Failure, "check the -d path and its permissions", "cannot create directory %s", j.dir)
 		}
 	}
 	return nil
@@ -284,7 +284,7 @@ func (j *job) openSink() (sink, error) {
 	}
 	f, err := createTemp(j.dir)
 	if err != nil {
-		return nil, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space and permissions in "+j.dir)
+		return nil, exit.Wrapf(err, exit.Failure, "check free space and permissions in "+j.dir, "cannot write %s", j.final)
 	}
 	j.tmp = f
 	j.fsink = &fileSink{f: f, name: j.final, wb: newWriteback(f)}
@@ -296,24 +296,23 @@ func (j *job) openSink() (sink, error) {
 func (j *job) commitFile() (int, error) {
 	j.fsink.close()
 	if err := j.tmp.Sync(); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check free space in "+j.dir, "cannot write %s", j.final)
 	}
 	files, err := checkZip(j.tmp, j.t.got)
 	if err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "the archive from the server is damaged (nothing was saved)",
-			"try again; if it keeps failing, the archive on the server is damaged")
+		return 0, exit.Wrapf(err, exit.Failure, "try again; if it keeps failing, the archive on the server is damaged", "the archive from the server is damaged (nothing was saved)")
 	}
 	if j.ctx.Err() != nil {
 		return 0, context.Cause(j.ctx)
 	}
 	if err := j.tmp.Close(); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check free space in "+j.dir, "cannot write %s", j.final)
 	}
 	if err := commit(j.tmp.Name(), j.final, j.r.opts.Force); err != nil {
 		if errors.Is(err, errExists) {
 			return 0, existsError(j.final)
 		}
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check permissions in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check permissions in "+j.dir, "cannot write %s", j.final)
 	}
 	j.tmp = nil
 	syncDir(j.dir)
@@ -353,7 +352,7 @@ func (r *runner) checkTarget(final string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return exit.Wrap(err, exit.Failure, "cannot write "+final, "check the path and its permissions")
+		return exit.Wrapf(err, exit.Failure, "check the path and its permissions", "cannot write %s", final)
 	case fi.IsDir():
 		return exit.Errorf(exit.Failure, "give a file name with -o FILE, or a directory with -d DIR",
 			"%s is a directory", final)

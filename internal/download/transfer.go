@@ -41,7 +41,7 @@ func (s *fileSink) write(p []byte) error {
 	n, err := s.f.Write(p)
 	s.off += int64(n)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	if s.wb != nil && s.off-s.flushed >= writebackChunk && s.wb.request(s.flushed, s.off-s.flushed) {
 		s.flushed = s.off
@@ -98,10 +98,10 @@ func (w *writeback) stop() {
 
 func (s *fileSink) truncate() error {
 	if err := s.f.Truncate(0); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	s.off, s.flushed = 0, 0
 	return nil
@@ -111,7 +111,7 @@ type streamSink struct{ w io.Writer }
 
 func (s *streamSink) write(p []byte) error {
 	if _, err := s.w.Write(p); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write the archive to stdout", "check where stdout goes (a full disk, a closed pipe)")
+		return exit.Wrapf(err, exit.Failure, "check where stdout goes (a full disk, a closed pipe)", "cannot write the archive to stdout")
 	}
 	return nil
 }
@@ -204,9 +204,7 @@ func (t *transfer) run() error {
 		}
 		if resp, err = t.reopen(); err != nil {
 			if errors.Is(err, errCannotRestart) {
-				return exit.Wrap(broken.err, exit.Service,
-					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got)),
-					"try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart")
+				return exit.Wrapf(broken.err, exit.Service, "try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart", "the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got))
 			}
 			return t.cause(err)
 		}
@@ -252,8 +250,7 @@ func (t *transfer) gaveUp(err error, retries int) error {
 	if t.total >= 0 {
 		of = " of " + HumanBytes(t.total)
 	}
-	return exit.Wrap(err, exit.Service,
-		fmt.Sprintf("the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries), next)
+	return exit.Wrapf(err, exit.Service, next, "the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries)
 }
 
 func unexpectedStatus(resp *http.Response) error {

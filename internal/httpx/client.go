@@ -168,7 +168,7 @@ func (c *Client) Pause(ctx context.Context, b *Budget, retryAfter time.Duration,
 func loadPool(file string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(file)
 	if err != nil {
-		return nil, exit.Wrap(err, exit.Usage, "cannot read --ca-cert file", "give a readable PEM bundle")
+		return nil, exit.Wrapf(err, exit.Usage, "give a readable PEM bundle", "cannot read --ca-cert file")
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {

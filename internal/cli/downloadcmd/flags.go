@@ -121,7 +121,7 @@ func (d *Flags) readIDs(ios *iostreams.IOStreams, valid func(string) error) ([]s
 	} else {
 		f, err := os.Open(d.FromFile)
 		if err != nil {
-			return nil, exit.Wrap(err, exit.Usage, "cannot read --from-file", "give a readable file, or - for stdin")
+			return nil, exit.Wrapf(err, exit.Usage, "give a readable file, or - for stdin", "cannot read --from-file")
 		}
 		defer f.Close()
 		r = f
@@ -147,7 +147,7 @@ func (d *Flags) readIDs(ios *iostreams.IOStreams, valid func(string) error) ([]s
 		ids = append(ids, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, exit.Wrap(err, exit.Usage, "cannot read --from-file "+d.fromName(), "give a text file with one ID a line")
+		return nil, exit.Wrapf(err, exit.Usage, "give a text file with one ID a line", "cannot read --from-file %s", d.fromName())
 	}
 	return ids, nil
 }

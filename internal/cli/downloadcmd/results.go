@@ -38,7 +38,7 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 		err = printText(ios, results)
 	}
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write the results to stdout", "check where stdout goes (a full disk, a closed pipe)")
+		return exit.Wrapf(err, exit.Failure, "check where stdout goes (a full disk, a closed pipe)", "cannot write the results to stdout")
 	}
 	return reportFailures(ios, asJSON, results)
 }

@@ -160,7 +160,7 @@ func runEmulator(opts *Options) error {
 		ReceivedLimit:  receivedLimit,
 	})
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot listen on "+opts.Addr, "choose another port, or --addr 127.0.0.1:0 for a free one")
+		return exit.Wrapf(err, exit.Failure, "choose another port, or --addr 127.0.0.1:0 for a free one", "cannot listen on %s", opts.Addr)
 	}
 	defer srv.Close()
 
