@@ -112,15 +112,16 @@ func TestExistingFile(t *testing.T) {
 		noTemp(t, dir)
 	})
 	t.Run("created meanwhile is not clobbered", func(t *testing.T) {
-		srv := (&server{t: t, data: data, disposition: `attachment; filename=r.zip`, hold: make(chan struct{}), holdAt: 10, sent: make(chan struct{})}).start()
+		srv := (&server{t: t, data: data, disposition: `attachment; filename=r.zip`}).start()
 		dir := t.TempDir()
 		opts, _ := testOptions(t, dir)
-		go func() {
-			<-srv.sent
-			time.Sleep(20 * time.Millisecond) // the client has seen the headers
-			os.WriteFile(filepath.Join(dir, "r.zip"), old, 0o644)
-			close(srv.hold)
-		}()
+		// The file appears after the name was checked on the headers and
+		// before the archive is committed.
+		opts.hooks.named = func(final string) {
+			if err := os.WriteFile(final, old, 0o644); err != nil {
+				t.Error(err)
+			}
+		}
 		res := one(t, context.Background(), srv.source(testID), opts)
 		if res.Err == nil || !strings.Contains(res.Err.Error(), "already exists") {
 			t.Fatalf("err = %v", res.Err)
@@ -319,11 +320,13 @@ func TestCancelMidTransfer(t *testing.T) {
 	dir := t.TempDir()
 	opts, _ := testOptions(t, dir)
 	ctx, cancel := context.WithCancelCause(context.Background())
-	go func() {
-		<-srv.sent
-		time.Sleep(50 * time.Millisecond)
-		cancel(exit.ErrInterrupted)
-	}()
+	// Cancel mid-body: the temporary file holds the first MiB, the server
+	// holds the rest back.
+	opts.hooks.wrote = func(got int64) {
+		if got >= 1<<20 {
+			cancel(exit.ErrInterrupted)
+		}
+	}
 	res := one(t, ctx, srv.source(testID), opts)
 	if !errors.Is(res.Err, exit.ErrInterrupted) || exit.Code(res.Err) != exit.Interrupted {
 		t.Fatalf("err = %v", res.Err)

@@ -16,7 +16,7 @@ import (
 )
 
 // downloadAndExtract serves data and runs a download with --extract.
-func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest string)) (Result, string, string) {
+func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest string), lim ...zipLimits) (Result, string, string) {
 	t.Helper()
 	srv := (&server{t: t, data: data, disposition: "attachment; filename=a.zip"}).start()
 	dir := t.TempDir()
@@ -26,6 +26,9 @@ func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest
 	}
 	opts, _ := testOptions(t, dir)
 	opts.Extract, opts.Force = dest, force
+	if len(lim) > 0 {
+		opts.limits = lim[0]
+	}
 	return one(t, context.Background(), srv.source(testID), opts), dir, dest
 }
 
@@ -158,10 +161,10 @@ func TestExtractRefuses(t *testing.T) {
 }
 
 func TestExtractZipBomb(t *testing.T) {
-	defer func(a uint64) { ratioFreeTotal = a }(ratioFreeTotal)
-	ratioFreeTotal = 1 << 20
+	lim := defaultLimits
+	lim.ratioFreeTotal = 1 << 20
 	data := makeZip(t, zipEntry{name: "zeros", body: make([]byte, 8<<20)}) // ~8 KiB archive
-	res, _, dest := downloadAndExtract(t, data, false, nil)
+	res, _, dest := downloadAndExtract(t, data, false, nil, lim)
 	if res.Err == nil || !strings.Contains(res.Err.Error(), "ZIP-bomb") {
 		t.Fatalf("err = %v", res.Err)
 	}
@@ -170,10 +173,10 @@ func TestExtractZipBomb(t *testing.T) {
 	}
 
 	t.Run("absolute ceiling", func(t *testing.T) {
-		defer func(a uint64) { maxTotal = a }(maxTotal)
-		maxTotal = 1 << 20
+		lim := defaultLimits
+		lim.total = 1 << 20
 		data := randomZip(t, 2<<20, 2)
-		res, _, _ := downloadAndExtract(t, data, false, nil)
+		res, _, _ := downloadAndExtract(t, data, false, nil, lim)
 		if res.Err == nil || !strings.Contains(res.Err.Error(), "ZIP-bomb") {
 			t.Fatalf("err = %v", res.Err)
 		}

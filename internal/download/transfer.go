@@ -6,117 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
-
-// writebackChunk: how much is written before the kernel is asked to
-// start writing it to disk (see startWriteback).
-var writebackChunk int64 = 8 << 20
-
-// sink is where the bytes go: the temporary file, or stdout.
-type sink interface {
-	write(p []byte) error
-	// truncate goes back to zero bytes; errCannotRestart if impossible.
-	truncate() error
-}
-
-var errCannotRestart = errors.New("cannot restart: bytes already written to stdout")
-
-type fileSink struct {
-	f       *os.File
-	name    string // what messages call the file (its final path)
-	off     int64
-	flushed int64      // start of the range not yet handed to writeback
-	wb      *writeback // nil where the platform has none
-}
-
-func (s *fileSink) write(p []byte) error {
-	n, err := s.f.Write(p)
-	s.off += int64(n)
-	if err != nil {
-		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
-	}
-	if s.wb != nil && s.off-s.flushed >= writebackChunk && s.wb.request(s.flushed, s.off-s.flushed) {
-		s.flushed = s.off
-	}
-	return nil
-}
-
-// close stops the writeback goroutine (the file stays open).
-func (s *fileSink) close() {
-	if s.wb != nil {
-		s.wb.stop()
-		s.wb = nil
-	}
-}
-
-// writeback starts the kernel writing finished ranges of the file to
-// disk while the transfer goes on (see startWriteback), from its own
-// goroutine: when the disk is busy the call blocks, and the receive path
-// must not wait for the disk. A request made while one is running is
-// dropped; the next one covers its range.
-type writeback struct {
-	f    *os.File
-	req  chan [2]int64
-	done chan struct{}
-}
-
-func newWriteback(f *os.File) *writeback {
-	if !haveWriteback {
-		return nil
-	}
-	w := &writeback{f: f, req: make(chan [2]int64, 1), done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		for r := range w.req {
-			startWriteback(w.f, r[0], r[1])
-		}
-	}()
-	return w
-}
-
-func (w *writeback) request(off, n int64) bool {
-	select {
-	case w.req <- [2]int64{off, n}:
-		return true
-	default:
-		return false
-	}
-}
-
-func (w *writeback) stop() {
-	close(w.req)
-	<-w.done
-}
-
-func (s *fileSink) truncate() error {
-	if err := s.f.Truncate(0); err != nil {
-		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
-	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
-	}
-	s.off, s.flushed = 0, 0
-	return nil
-}
-
-type streamSink struct{ w io.Writer }
-
-func (s *streamSink) write(p []byte) error {
-	if _, err := s.w.Write(p); err != nil {
-		return exit.Wrapf(err, exit.Failure, "check where stdout goes (a full disk, a closed pipe)", "cannot write the archive to stdout")
-	}
-	return nil
-}
-
-func (s *streamSink) truncate() error { return errCannotRestart }
 
 // brokenError is a transfer that broke mid-body: it may be resumed.
 type brokenError struct{ err error }
@@ -157,6 +52,7 @@ type transfer struct {
 	total     int64 // expected length of the whole archive; -1 unknown
 	ranges    bool  // server accepts byte ranges
 	validator string
+	wrote     func(got int64) // test hook: bytes went to the sink
 	// note tells the user about a break and what happens next (stderr,
 	// silent with --quiet); nil says nothing.
 	note io.Writer
@@ -261,21 +157,8 @@ func unexpectedStatus(resp *http.Response) error {
 // learn records what an answer from byte zero says about the archive.
 func (t *transfer) learn(resp *http.Response) {
 	t.total = resp.ContentLength
-	t.ranges = false
-	for _, v := range resp.Header.Values("Accept-Ranges") {
-		for _, tok := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(tok), "bytes") {
-				t.ranges = true
-			}
-		}
-	}
-	// If-Range needs a strong validator: a weak ETag cannot be used.
-	t.validator = ""
-	if et := resp.Header.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
-		t.validator = et
-	} else if lm := resp.Header.Get("Last-Modified"); lm != "" {
-		t.validator = lm
-	}
+	t.ranges = acceptsRanges(resp.Header)
+	t.validator = validator(resp.Header)
 	if t.perItem && t.prog != nil {
 		t.prog.SetTotal(t.total)
 	}
@@ -347,39 +230,18 @@ func (t *transfer) restart() error {
 // checkRange accepts a 206 only when it continues exactly where we are,
 // for the same total length.
 func (t *transfer) checkRange(resp *http.Response) error {
-	cr := resp.Header.Get("Content-Range")
-	bad := func() error {
+	v := resp.Header.Get("Content-Range")
+	cr, ok := parseContentRange(v)
+	switch {
+	case !ok, cr.first != t.got,
+		resp.ContentLength >= 0 && resp.ContentLength != cr.last-cr.first+1,
+		cr.size >= 0 && (cr.last != cr.size-1 || (t.total >= 0 && cr.size != t.total)),
+		cr.size < 0 && t.total >= 0 && cr.last != t.total-1:
 		return exit.Errorf(exit.Service, "try again",
-			"the server answered the request to resume at byte %d with the wrong range (Content-Range %q)", t.got, cr)
+			"the server answered the request to resume at byte %d with the wrong range (Content-Range %q)", t.got, v)
 	}
-	spec, ok := strings.CutPrefix(cr, "bytes ")
-	if !ok {
-		return bad()
-	}
-	rng, size, ok := strings.Cut(strings.TrimSpace(spec), "/")
-	if !ok {
-		return bad()
-	}
-	first, last, ok := strings.Cut(rng, "-")
-	if !ok {
-		return bad()
-	}
-	a, err1 := strconv.ParseInt(first, 10, 64)
-	b, err2 := strconv.ParseInt(last, 10, 64)
-	if err1 != nil || err2 != nil || a != t.got || b < a {
-		return bad()
-	}
-	if resp.ContentLength >= 0 && resp.ContentLength != b-a+1 {
-		return bad()
-	}
-	if size != "*" {
-		c, err := strconv.ParseInt(size, 10, 64)
-		if err != nil || b != c-1 || (t.total >= 0 && c != t.total) {
-			return bad()
-		}
-		t.total = c
-	} else if t.total >= 0 && b != t.total-1 {
-		return bad()
+	if cr.size >= 0 {
+		t.total = cr.size
 	}
 	return nil
 }
@@ -423,6 +285,9 @@ func (t *transfer) receive(resp *http.Response) error {
 			}
 			t.got += int64(n)
 			t.pipe.send(buf[:n])
+			if t.wrote != nil {
+				t.wrote(t.got)
+			}
 		} else {
 			t.pipe.put(buf)
 		}

@@ -37,8 +37,8 @@ func checkZip(r io.ReaderAt, size int64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n > maxEntries {
-		return 0, fmt.Errorf("it lists %d entries, more than the %d diagctl accepts", n, maxEntries)
+	if n > defaultLimits.entries {
+		return 0, fmt.Errorf("it lists %d entries, more than the %d diagctl accepts", n, defaultLimits.entries)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
