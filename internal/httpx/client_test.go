@@ -944,15 +944,18 @@ func TestStallDetector(t *testing.T) {
 		}
 	})
 	t.Run("slow but steady is not a stall", func(t *testing.T) {
+		// The body takes longer than the stall limit as a whole, while no
+		// gap comes near it (a 5x margin, so a busy machine does not make
+		// a gap look like a stall).
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/zip")
 			for i := 0; i < 8; i++ {
 				w.Write([]byte("PK"))
 				w.(http.Flusher).Flush()
-				time.Sleep(60 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond)
 			}
 		})
-		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
+		c, _ := newClient(t, Options{StallTimeout: 500 * time.Millisecond})
 		resp, err := c.DoBinary(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
