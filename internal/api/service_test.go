@@ -6,6 +6,7 @@ import (
 )
 
 func TestNewAuth(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		svc        Service
 		user, sec  string

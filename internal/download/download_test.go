@@ -20,6 +20,7 @@ import (
 )
 
 func TestSuccess(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t,
 		zipEntry{name: "logs/"},
 		zipEntry{name: "logs/a.txt", body: []byte("hello")},
@@ -46,6 +47,7 @@ func TestSuccess(t *testing.T) {
 }
 
 func TestDefaultNameAndBigArchive(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 3<<20+12345, 7)
 	srv := (&server{t: t, data: data, noLength: true}).start()
 	dir := t.TempDir()
@@ -60,6 +62,7 @@ func TestDefaultNameAndBigArchive(t *testing.T) {
 }
 
 func TestExistingFile(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "a.txt", body: []byte("new")})
 	old := []byte("old content")
 
@@ -134,6 +137,7 @@ func TestExistingFile(t *testing.T) {
 }
 
 func TestNotAZip(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		srv    *server
@@ -166,6 +170,7 @@ func TestNotAZip(t *testing.T) {
 }
 
 func TestHTTPErrorsAreTyped(t *testing.T) {
+	t.Parallel()
 	srv := (&server{t: t, status: http.StatusNotFound, errBody: `{"code":6,"message":"task not found"}`}).start()
 	dir := t.TempDir()
 	opts, _ := testOptions(t, dir)
@@ -177,6 +182,7 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 }
 
 func TestResumeWithRange(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 3)
 	half := int64(len(data) / 2)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{half}}).start()
@@ -206,6 +212,7 @@ func TestResumeWithRange(t *testing.T) {
 }
 
 func TestResumeTwiceAndStall(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 3<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, stallAt: 700000, breakAt: []int64{0, 1500000}}).start()
 	dir := t.TempDir()
@@ -230,6 +237,7 @@ func TestResumeTwiceAndStall(t *testing.T) {
 }
 
 func TestRestartWithoutRanges(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 3)
 	srv := (&server{t: t, data: data, breakAt: []int64{int64(len(data) / 3)}}).start()
 	dir := t.TempDir()
@@ -252,6 +260,7 @@ func TestRestartWithoutRanges(t *testing.T) {
 }
 
 func TestRangeAnsweredWith200Restarts(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, ignoreRange: true, breakAt: []int64{600000}}).start()
 	dir := t.TempDir()
@@ -269,6 +278,7 @@ func TestRangeAnsweredWith200Restarts(t *testing.T) {
 }
 
 func TestRetriesExhausted(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{1000, 2000, 3000}}).start()
 	dir := t.TempDir()
@@ -287,6 +297,7 @@ func TestRetriesExhausted(t *testing.T) {
 }
 
 func TestCorruptZip(t *testing.T) {
+	t.Parallel()
 	good := randomZip(t, 200000, 3)
 	// Keep the entries, garble the central directory.
 	bad := append([]byte(nil), good...)
@@ -314,6 +325,7 @@ func TestCorruptZip(t *testing.T) {
 }
 
 func TestCancelMidTransfer(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 2)
 	srv := (&server{t: t, data: data, hold: make(chan struct{}), holdAt: 1 << 20, sent: make(chan struct{})}).start()
 	defer close(srv.hold)
@@ -337,6 +349,7 @@ func TestCancelMidTransfer(t *testing.T) {
 }
 
 func TestParallelWithOneFailure(t *testing.T) {
+	t.Parallel()
 	datas := map[string][]byte{}
 	ids := []string{"id-a", "id-b", "id-bad", "id-c", "id-d", "id-e"}
 	for i, id := range ids {
@@ -394,6 +407,7 @@ func TestParallelWithOneFailure(t *testing.T) {
 }
 
 func TestStdout(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 5)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{300000}}).start()
 	opts, out := testOptions(t, "")
@@ -431,6 +445,7 @@ func TestStdout(t *testing.T) {
 }
 
 func TestOutputPath(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "a", body: []byte("a")})
 	srv := (&server{t: t, data: data, disposition: "attachment; filename=server.zip"}).start()
 	dir := t.TempDir()
@@ -454,6 +469,7 @@ func TestOutputPath(t *testing.T) {
 }
 
 func TestFilePermissionsFollowUmask(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permissions")
 	}
@@ -472,6 +488,7 @@ func TestFilePermissionsFollowUmask(t *testing.T) {
 }
 
 func TestCountFromTail(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 70000} {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)

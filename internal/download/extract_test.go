@@ -33,6 +33,7 @@ func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest
 }
 
 func TestExtract(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t,
 		zipEntry{name: "logs/"},
 		zipEntry{name: "logs/app.log", body: []byte("line 1\nline 2\n"), mode: 0o755},
@@ -122,6 +123,7 @@ func TestExtract(t *testing.T) {
 }
 
 func TestExtractRefuses(t *testing.T) {
+	t.Parallel()
 	symlink := makeZip(t, zipEntry{name: "ok.txt", body: []byte("ok")}, zipEntry{name: "link", body: []byte("/etc/passwd"), mode: os.ModeSymlink | 0o777})
 	for _, tc := range []struct {
 		name string
@@ -161,6 +163,7 @@ func TestExtractRefuses(t *testing.T) {
 }
 
 func TestExtractZipBomb(t *testing.T) {
+	t.Parallel()
 	lim := defaultLimits
 	lim.ratioFreeTotal = 1 << 20
 	data := makeZip(t, zipEntry{name: "zeros", body: make([]byte, 8<<20)}) // ~8 KiB archive
@@ -217,6 +220,7 @@ type rawEntry = struct {
 }
 
 func TestExtractSizesAndCRC(t *testing.T) {
+	t.Parallel()
 	good := []byte("good content")
 	big := bytes.Repeat([]byte("A"), 100000)
 	for _, tc := range []struct {
@@ -248,6 +252,7 @@ func TestExtractSizesAndCRC(t *testing.T) {
 }
 
 func TestExtractSeveralIntoIDDirs(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "same.txt", body: []byte("x")})
 	srv := (&server{t: t, data: data}).start()
 	dir, dest := t.TempDir(), t.TempDir()

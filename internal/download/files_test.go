@@ -8,6 +8,7 @@ import (
 // TestFilesCountsFilesNotDirectories: "N files" counts files only, both
 // for a saved archive and for one streamed to stdout.
 func TestFilesCountsFilesNotDirectories(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "logs/"}, zipEntry{name: "logs/a.txt", body: []byte("a")},
 		zipEntry{name: "logs/sub/"}, zipEntry{name: "logs/sub/b.txt", body: []byte("b")}, zipEntry{name: "c.txt"})
 	n, err := checkZip(bytes.NewReader(data), int64(len(data)))

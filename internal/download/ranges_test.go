@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseContentRange(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want contentRange
@@ -52,6 +53,7 @@ func FuzzParseContentRange(f *testing.F) {
 }
 
 func TestValidatorAndRanges(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		h      http.Header
 		valid  string

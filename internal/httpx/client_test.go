@@ -105,6 +105,7 @@ func closedPort(t *testing.T) string {
 }
 
 func TestTraceRedaction(t *testing.T) {
+	t.Parallel()
 	longToken := strings.Repeat("T", 100_000)
 	tests := []struct {
 		name       string
@@ -224,6 +225,7 @@ func TestTraceRedaction(t *testing.T) {
 }
 
 func TestTraceRetryAndErrorLines(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
@@ -256,6 +258,7 @@ func TestTraceRetryAndErrorLines(t *testing.T) {
 }
 
 func TestAuthNotSentAfterRedirectToAnotherHost(t *testing.T) {
+	t.Parallel()
 	auth := func(h http.Header) {
 		h.Set("Authorization", "Basic c2VjcmV0")
 		h.Set("X-Auth-Token", "token-secret")
@@ -329,6 +332,7 @@ func TestAuthNotSentAfterRedirectToAnotherHost(t *testing.T) {
 // Auth is decided by scheme and host of each hop: a redirect from https to
 // plain http on the same host must not carry the credentials in clear.
 func TestAuthOrigin(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		origin, url string
 		want        bool
@@ -394,6 +398,7 @@ func failing(t *testing.T, status, fails int, header http.Header) (*httptest.Ser
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		method   string
@@ -458,6 +463,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestBackoffGrowsAndIsBounded(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := failing(t, 503, 10, nil)
 	c, s := newClient(t, Options{Retries: 6, Backoff: Backoff{Base: 100 * time.Millisecond, Max: time.Second}})
 	c.Do(get(t, srv.URL))
@@ -477,6 +483,7 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 }
 
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	t.Run("honoured", func(t *testing.T) {
 		srv, n, _ := failing(t, 503, 1, http.Header{"Retry-After": {"2"}})
 		c, s := newClient(t, Options{Retries: 3, Backoff: Backoff{Base: time.Millisecond}})
@@ -532,6 +539,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want time.Duration
@@ -574,6 +582,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 }
 
 func TestNetworkErrors(t *testing.T) {
+	t.Parallel()
 	t.Run("GET refused retried then exit 6", func(t *testing.T) {
 		c, s := newClient(t, Options{Retries: 2})
 		_, err := c.Do(get(t, "http://"+closedPort(t)+"/x"))
@@ -648,6 +657,7 @@ func TestNetworkErrors(t *testing.T) {
 }
 
 func TestStatusExit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status int
 		want   int
@@ -684,6 +694,7 @@ func TestStatusExit(t *testing.T) {
 }
 
 func TestAPIErrorMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		e    APIError
 		want string
@@ -703,6 +714,7 @@ func TestAPIErrorMessage(t *testing.T) {
 }
 
 func TestDecodeErrorHook(t *testing.T) {
+	t.Parallel()
 	var gotBody []byte
 	var gotStatus int
 	hook := func(resp *http.Response, body []byte) *APIError {
@@ -737,6 +749,7 @@ func TestDecodeErrorHook(t *testing.T) {
 }
 
 func TestErrorBodyBounded(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		chunk := bytes.Repeat([]byte("x"), 64<<10)
@@ -757,6 +770,7 @@ func TestErrorBodyBounded(t *testing.T) {
 var zipBody = append([]byte("PK\x03\x04\x14\x00\x00\x00\x00\x00"), bytes.Repeat([]byte{0, 1, 2, 0xff}, 50_000)...)
 
 func TestDoBinary(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		status      int
@@ -831,6 +845,7 @@ func TestDoBinary(t *testing.T) {
 }
 
 func TestDoBinaryVendorCodeDecides(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -902,6 +917,7 @@ func assertStalled(t *testing.T, err error, start time.Time) {
 }
 
 func TestStallDetector(t *testing.T) {
+	t.Parallel()
 	t.Run("mid-body", func(t *testing.T) {
 		srv := stallServer(t, 200, "application/zip", 1000)
 		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
@@ -968,6 +984,7 @@ func TestStallDetector(t *testing.T) {
 }
 
 func TestInterruptMidBody(t *testing.T) {
+	t.Parallel()
 	srv := stallServer(t, 200, "application/zip", 100)
 	c, _ := newClient(t, Options{})
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -984,6 +1001,7 @@ func TestInterruptMidBody(t *testing.T) {
 }
 
 func TestInterruptDuringWait(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := failing(t, 503, 5, nil)
 	c, err := New(Options{Retries: 3, Backoff: Backoff{Base: time.Hour, Max: time.Hour}})
 	if err != nil {
@@ -999,6 +1017,7 @@ func TestInterruptDuringWait(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
+	t.Parallel()
 	t.Run("slow headers", func(t *testing.T) {
 		srv := newBlockingServer(t, func(w http.ResponseWriter, r *http.Request, wait func()) { wait() })
 		c, _ := newClient(t, Options{Timeout: 200 * time.Millisecond})
@@ -1055,6 +1074,7 @@ func writeCertPEM(t *testing.T, srv *httptest.Server) string {
 }
 
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
 	}))
@@ -1128,6 +1148,7 @@ func TestTLS(t *testing.T) {
 }
 
 func TestUserAgent(t *testing.T) {
+	t.Parallel()
 	var ua atomic.Value
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { ua.Store(r.Header.Get("User-Agent")) })
 	c, _ := newClient(t, Options{UserAgent: "diagctl/1.2.3"})
@@ -1153,6 +1174,7 @@ func TestUserAgent(t *testing.T) {
 }
 
 func TestBodyNotReplayable(t *testing.T) {
+	t.Parallel()
 	srv, n, _ := failing(t, 503, 5, nil)
 	c, _ := newClient(t, Options{Retries: 3})
 	req, _ := http.NewRequest(http.MethodPut, srv.URL, io.NopCloser(strings.NewReader("x")))
@@ -1164,6 +1186,7 @@ func TestBodyNotReplayable(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"https://h/x?a=1":         "https://h/x?a=1",
 		"https://u@h/x":           "https://u@h/x",

@@ -14,6 +14,7 @@ import (
 
 // TestRetryPolicy: each request's policy decides what is sent again.
 func TestRetryPolicy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		method   string
@@ -78,6 +79,7 @@ func TestPOSTNotRetriedOnceMaybeSent(t *testing.T) {
 // sent, so a POST is sent again; the retry reaches a server that listens
 // on the port by then.
 func TestPOSTRetriedAfterDialFailure(t *testing.T) {
+	t.Parallel()
 	addr := closedPort(t)
 	var got atomic.Int32
 	c, s := newClient(t, Options{Retries: 2})
@@ -133,6 +135,7 @@ func TestBudgetShared(t *testing.T) {
 }
 
 func TestBackoffDelay(t *testing.T) {
+	t.Parallel()
 	b := Backoff{Base: 100 * time.Millisecond, Max: time.Second}
 	for n := 1; n <= 8; n++ {
 		d := b.Delay(n, 0)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestValidTaskID(t *testing.T) {
+	t.Parallel()
 	for id, ok := range map[string]bool{
 		"3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b":          true,
 		"3F2B8C1E-9A4D-4E6F-8B2A-1C5D7E9F0A3B":          true,
@@ -33,6 +34,7 @@ func TestValidTaskID(t *testing.T) {
 }
 
 func TestDebugReportRequest(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("https://sandbox.example:8443/prefix")
 	c, err := httpx.New(httpx.Options{Base: base})
 	if err != nil {
@@ -49,6 +51,7 @@ func TestDebugReportRequest(t *testing.T) {
 }
 
 func TestDecodeError(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status   int
 		body     string

@@ -39,6 +39,7 @@ func parse(t *testing.T, args ...string) (*Flags, []string) {
 }
 
 func TestAddFlags(t *testing.T) {
+	t.Parallel()
 	d, _ := parse(t)
 	if d.Dir != "." || d.Parallel != 4 || d.Output != "" || d.Force || d.Extract != "" || d.FromFile != "" {
 		t.Errorf("defaults: %+v", d)
@@ -54,6 +55,7 @@ func TestAddFlags(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "ids.txt")
 	os.WriteFile(file, []byte("\uFEFF# my IDs\r\nid2\r\n\n   id3   \nid1 # again\n  # indented comment\nid4"), 0o644)
@@ -120,6 +122,7 @@ func TestIDs(t *testing.T) {
 func str(s string) *string { return &s }
 
 func TestPrintResultsJSON(t *testing.T) {
+	t.Parallel()
 	notFound := &httpx.APIError{Service: "sandbox", Status: 404, Message: "task not found", Next: "check the task ID"}
 	results := []download.Result{
 		{ID: "a", Path: "dl/a.zip", Bytes: 1536, SHA256: "ab12", Files: 3},
@@ -177,6 +180,7 @@ func TestPrintResultsJSON(t *testing.T) {
 }
 
 func TestPrintResultsText(t *testing.T) {
+	t.Parallel()
 	results := []download.Result{
 		{ID: "a", Path: "dl/a.zip", Bytes: 1536, SHA256: "ab12", Files: 3},
 		{ID: "b", Err: exit.Errorf(exit.Failure, "check free space", "cannot write dl/b.zip")},
