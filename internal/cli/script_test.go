@@ -7,18 +7,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/emulator"
+	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 // TestMain lets testscript run the real command tree as "diagctl".
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"diagctl": func() { os.Exit(Main()) },
+		// The real tree, with retries that do not wait: the scripts check
+		// what is retried, not how long the backoff is.
+		"diagctl": func() { os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep })) },
 	})
 }
 
@@ -39,6 +45,7 @@ func TestScripts(t *testing.T) {
 			}
 			env.Defer(func() { srv.Close() })
 			env.Setenv("EMU", srv.URL)
+			env.Values[emuKey{}] = &emuLog{srv: srv}
 
 			// The same APIs over TLS with a self-signed certificate, as lab
 			// sandboxes serve them; its CA is in $WORK/emu-ca.pem.
@@ -52,13 +59,14 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("SYMKEY_FIXTURES", symkeyFixtures)
-			for name, value := range scriptVars {
+			for name, value := range emulator.ScriptVars() {
 				env.Setenv(name, value)
 			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":    cmdExits,
+			"received": cmdReceived,
 		},
 	})
 }
@@ -89,34 +97,50 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// scriptVars names the emulator's fixtures for the scripts.
-var scriptVars = map[string]string{
-	"SANDBOX_USER":         emulator.SandboxUser,
-	"SANDBOX_PASSWORD":     emulator.SandboxPassword,
-	"TASK_OK":              emulator.TaskOK,
-	"TASK_OK2":             emulator.TaskOK2,
-	"TASK_NO_DEBUG_REPORT": emulator.TaskNoDebugReport,
-	"TASK_DELETED":         emulator.TaskDeleted,
-	"TASK_SERVER_ERROR":    emulator.TaskServerError,
-	"TASK_503":             emulator.Task503,
-	"TASK_TEXT_200":        emulator.TaskTextOK200,
-	"TASK_DROP":            emulator.TaskDropOnce,
-	"TASK_DROP_NORANGE":    emulator.TaskDropNoRange,
-	"TASK_STALL":           emulator.TaskStall,
-	"TASK_SLOW":            emulator.TaskSlow,
-	"TASK_BIG":             emulator.TaskBig,
-	"TASK_ZIPSLIP":         emulator.TaskZipSlip,
-	"TASK_SYMLINK":         emulator.TaskSymlink,
-	"TASK_EVIL_NAME":       emulator.TaskEvilName,
-	"TASK_UNKNOWN":         emulator.TaskUnknown,
-	"LOGS_TOKEN":           emulator.LogsToken,
-	"LOGS_EXPIRED_TOKEN":   emulator.LogsExpiredToken,
-	"SUB_JOB_OK":           emulator.SubJobOK,
-	"SUB_JOB_OK2":          emulator.SubJobOK2,
-	"SUB_JOB_OK3":          emulator.SubJobOK3,
-	"SUB_JOB_200_ERROR":    emulator.SubJob200Error,
-	"SUB_JOB_BUSY":         emulator.SubJobBusy,
-	"SUB_JOB_NET_BUSY":     emulator.SubJobNetBusy,
-	"SUB_JOB_DROP":         emulator.SubJobDropOnce,
-	"SUB_JOB_UNKNOWN":      emulator.SubJobUnknown,
+type emuKey struct{}
+
+// emuLog is the script's emulator and how much of its request log
+// earlier received commands have looked at.
+type emuLog struct {
+	srv  *emulator.Server
+	seen int
+}
+
+// cmdReceived checks what the emulator ($EMU) received since the last
+// received command (or the start of the script):
+//
+//	received 0                          nothing at all
+//	received 2 'GET /api/v1/sandbox/'   two requests matching the regexp, on "METHOD PATH?QUERY"
+//
+// so that "nothing was sent" (exit 2) is checked end to end.
+func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: received COUNT [REGEXP]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("received: bad count %q", args[0])
+	}
+	re := regexp.MustCompile(".")
+	if len(args) == 2 {
+		if re, err = regexp.Compile(args[1]); err != nil {
+			ts.Fatalf("received: %v", err)
+		}
+	}
+	log := ts.Value(emuKey{}).(*emuLog)
+	all := log.srv.Received()
+	var got []string
+	for _, r := range all[min(log.seen, len(all)):] {
+		line := r.Method + " " + r.Path
+		if r.RawQuery != "" {
+			line += "?" + r.RawQuery
+		}
+		if re.MatchString(line) {
+			got = append(got, line)
+		}
+	}
+	log.seen = len(all)
+	if len(got) != want {
+		ts.Fatalf("the emulator received %d matching requests, want %d:\n%s", len(got), want, strings.Join(got, "\n"))
+	}
 }

@@ -20,6 +20,7 @@ import (
 )
 
 func TestSuccess(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t,
 		zipEntry{name: "logs/"},
 		zipEntry{name: "logs/a.txt", body: []byte("hello")},
@@ -33,8 +34,8 @@ func TestSuccess(t *testing.T) {
 		t.Fatalf("error: %v", res.Err)
 	}
 	want := filepath.Join(dir, "report 1.zip")
-	if res.Path != want || res.Bytes != int64(len(data)) || res.SHA256 != sha(data) || res.Files != 3 || res.Error != nil || res.ID != testID {
-		t.Errorf("result = %+v, want path %s, %d bytes, sha %s, 3 files", res, want, len(data), sha(data))
+	if res.Path != want || res.Bytes != int64(len(data)) || res.SHA256 != sha(data) || res.Files != 2 || res.Error != nil || res.ID != testID {
+		t.Errorf("result = %+v, want path %s, %d bytes, sha %s, 2 files (the directory entry is not a file)", res, want, len(data), sha(data))
 	}
 	got, err := os.ReadFile(want)
 	if err != nil || !bytes.Equal(got, data) {
@@ -46,6 +47,7 @@ func TestSuccess(t *testing.T) {
 }
 
 func TestDefaultNameAndBigArchive(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 3<<20+12345, 7)
 	srv := (&server{t: t, data: data, noLength: true}).start()
 	dir := t.TempDir()
@@ -60,6 +62,7 @@ func TestDefaultNameAndBigArchive(t *testing.T) {
 }
 
 func TestExistingFile(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "a.txt", body: []byte("new")})
 	old := []byte("old content")
 
@@ -112,15 +115,16 @@ func TestExistingFile(t *testing.T) {
 		noTemp(t, dir)
 	})
 	t.Run("created meanwhile is not clobbered", func(t *testing.T) {
-		srv := (&server{t: t, data: data, disposition: `attachment; filename=r.zip`, hold: make(chan struct{}), holdAt: 10, sent: make(chan struct{})}).start()
+		srv := (&server{t: t, data: data, disposition: `attachment; filename=r.zip`}).start()
 		dir := t.TempDir()
 		opts, _ := testOptions(t, dir)
-		go func() {
-			<-srv.sent
-			time.Sleep(20 * time.Millisecond) // the client has seen the headers
-			os.WriteFile(filepath.Join(dir, "r.zip"), old, 0o644)
-			close(srv.hold)
-		}()
+		// The file appears after the name was checked on the headers and
+		// before the archive is committed.
+		opts.hooks.named = func(final string) {
+			if err := os.WriteFile(final, old, 0o644); err != nil {
+				t.Error(err)
+			}
+		}
 		res := one(t, context.Background(), srv.source(testID), opts)
 		if res.Err == nil || !strings.Contains(res.Err.Error(), "already exists") {
 			t.Fatalf("err = %v", res.Err)
@@ -133,6 +137,7 @@ func TestExistingFile(t *testing.T) {
 }
 
 func TestNotAZip(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		srv    *server
@@ -165,6 +170,7 @@ func TestNotAZip(t *testing.T) {
 }
 
 func TestHTTPErrorsAreTyped(t *testing.T) {
+	t.Parallel()
 	srv := (&server{t: t, status: http.StatusNotFound, errBody: `{"code":6,"message":"task not found"}`}).start()
 	dir := t.TempDir()
 	opts, _ := testOptions(t, dir)
@@ -176,6 +182,7 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 }
 
 func TestResumeWithRange(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 3)
 	half := int64(len(data) / 2)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{half}}).start()
@@ -205,6 +212,7 @@ func TestResumeWithRange(t *testing.T) {
 }
 
 func TestResumeTwiceAndStall(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 3<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, stallAt: 700000, breakAt: []int64{0, 1500000}}).start()
 	dir := t.TempDir()
@@ -229,6 +237,7 @@ func TestResumeTwiceAndStall(t *testing.T) {
 }
 
 func TestRestartWithoutRanges(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 3)
 	srv := (&server{t: t, data: data, breakAt: []int64{int64(len(data) / 3)}}).start()
 	dir := t.TempDir()
@@ -251,6 +260,7 @@ func TestRestartWithoutRanges(t *testing.T) {
 }
 
 func TestRangeAnsweredWith200Restarts(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, ignoreRange: true, breakAt: []int64{600000}}).start()
 	dir := t.TempDir()
@@ -268,6 +278,7 @@ func TestRangeAnsweredWith200Restarts(t *testing.T) {
 }
 
 func TestRetriesExhausted(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 2)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{1000, 2000, 3000}}).start()
 	dir := t.TempDir()
@@ -286,6 +297,7 @@ func TestRetriesExhausted(t *testing.T) {
 }
 
 func TestCorruptZip(t *testing.T) {
+	t.Parallel()
 	good := randomZip(t, 200000, 3)
 	// Keep the entries, garble the central directory.
 	bad := append([]byte(nil), good...)
@@ -313,17 +325,20 @@ func TestCorruptZip(t *testing.T) {
 }
 
 func TestCancelMidTransfer(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 2<<20, 2)
 	srv := (&server{t: t, data: data, hold: make(chan struct{}), holdAt: 1 << 20, sent: make(chan struct{})}).start()
 	defer close(srv.hold)
 	dir := t.TempDir()
 	opts, _ := testOptions(t, dir)
 	ctx, cancel := context.WithCancelCause(context.Background())
-	go func() {
-		<-srv.sent
-		time.Sleep(50 * time.Millisecond)
-		cancel(exit.ErrInterrupted)
-	}()
+	// Cancel mid-body: the temporary file holds the first MiB, the server
+	// holds the rest back.
+	opts.hooks.wrote = func(got int64) {
+		if got >= 1<<20 {
+			cancel(exit.ErrInterrupted)
+		}
+	}
 	res := one(t, ctx, srv.source(testID), opts)
 	if !errors.Is(res.Err, exit.ErrInterrupted) || exit.Code(res.Err) != exit.Interrupted {
 		t.Fatalf("err = %v", res.Err)
@@ -334,6 +349,7 @@ func TestCancelMidTransfer(t *testing.T) {
 }
 
 func TestParallelWithOneFailure(t *testing.T) {
+	t.Parallel()
 	datas := map[string][]byte{}
 	ids := []string{"id-a", "id-b", "id-bad", "id-c", "id-d", "id-e"}
 	for i, id := range ids {
@@ -391,6 +407,7 @@ func TestParallelWithOneFailure(t *testing.T) {
 }
 
 func TestStdout(t *testing.T) {
+	t.Parallel()
 	data := randomZip(t, 1<<20, 5)
 	srv := (&server{t: t, data: data, ranges: true, breakAt: []int64{300000}}).start()
 	opts, out := testOptions(t, "")
@@ -415,15 +432,6 @@ func TestStdout(t *testing.T) {
 			t.Fatalf("err = %v", res.Err)
 		}
 	})
-	t.Run("terminal refused", func(t *testing.T) {
-		opts, _ := testOptions(t, "")
-		opts.Output = "-"
-		opts.IO.SetTTY(false, true, false)
-		res := one(t, context.Background(), srv.source(testID), opts)
-		if exit.Code(res.Err) != exit.Usage {
-			t.Fatalf("err = %v", res.Err)
-		}
-	})
 	t.Run("not a zip at the end", func(t *testing.T) {
 		bad := append([]byte(nil), data[:len(data)-22]...)
 		srv := (&server{t: t, data: bad}).start()
@@ -437,6 +445,7 @@ func TestStdout(t *testing.T) {
 }
 
 func TestOutputPath(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "a", body: []byte("a")})
 	srv := (&server{t: t, data: data, disposition: "attachment; filename=server.zip"}).start()
 	dir := t.TempDir()
@@ -460,6 +469,7 @@ func TestOutputPath(t *testing.T) {
 }
 
 func TestFilePermissionsFollowUmask(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permissions")
 	}
@@ -478,6 +488,7 @@ func TestFilePermissionsFollowUmask(t *testing.T) {
 }
 
 func TestCountFromTail(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 70000} {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)

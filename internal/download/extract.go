@@ -15,15 +15,18 @@ import (
 	"github.com/diagctl/diagctl/internal/exit"
 )
 
-// ZIP-bomb guard. The sizes are the ones the central directory declares;
-// what an entry really inflates to is checked against its declared size
-// while it is written.
-var (
-	maxEntries     = 1_000_000
-	maxTotal       = uint64(64 << 30) // never unpack more than this
-	ratioFreeTotal = uint64(1 << 30)  // up to this total, any ratio is fine
-	maxRatio       = uint64(100)      // above it, total/archive size must stay under this
-)
+// zipLimits are the ZIP-bomb guard. The sizes are the ones the central
+// directory declares; what an entry really inflates to is checked
+// against its declared size while it is written. Tests pass smaller
+// limits through Options.limits.
+type zipLimits struct {
+	entries        int
+	total          uint64 // never unpack more than this
+	ratioFreeTotal uint64 // up to this total, any ratio is fine
+	ratio          uint64 // above it, total/archive size must stay under this
+}
+
+var defaultLimits = zipLimits{entries: 1_000_000, total: 64 << 30, ratioFreeTotal: 1 << 30, ratio: 100}
 
 // extractError is an archive that extract refuses or cannot unpack.
 func extractError(archive, format string, a ...any) error {
@@ -52,19 +55,19 @@ type plannedEntry struct {
 // error, an entry larger than declared) the files and directories
 // created so far are removed again; files replaced under force are not
 // restored. It returns the number of regular files written.
-func extract(ctx context.Context, archive string, archiveSize int64, dest string, force bool) (int, error) {
+func extract(ctx context.Context, archive string, archiveSize int64, dest string, force bool, lim zipLimits) (int, error) {
 	zr, err := zip.OpenReader(archive)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return 0, extractError(archive, "%v", err)
 	}
 	defer zr.Close()
 
-	plan, err := planExtract(zr.File, archiveSize)
+	plan, err := planExtract(zr.File, archiveSize, lim)
 	if err != nil {
 		return 0, extractError(archive, "%v", err)
 	}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot create the --extract directory", "check the path and its permissions")
+		return 0, exit.Wrapf(err, exit.Failure, "check the path and its permissions", "cannot create the --extract directory")
 	}
 	if err := precheckDest(dest, plan, force); err != nil {
 		return 0, err
@@ -80,9 +83,9 @@ func extract(ctx context.Context, archive string, archiveSize int64, dest string
 }
 
 // planExtract validates every entry from the central directory alone.
-func planExtract(files []*zip.File, archiveSize int64) ([]plannedEntry, error) {
-	if len(files) > maxEntries {
-		return nil, fmt.Errorf("%d entries is more than the %d diagctl unpacks", len(files), maxEntries)
+func planExtract(files []*zip.File, archiveSize int64, lim zipLimits) ([]plannedEntry, error) {
+	if len(files) > lim.entries {
+		return nil, fmt.Errorf("%d entries is more than the %d diagctl unpacks", len(files), lim.entries)
 	}
 	plan := make([]plannedEntry, 0, len(files))
 	kind := map[string]bool{} // rel -> is a directory (explicit or implied)
@@ -130,8 +133,8 @@ func planExtract(files []*zip.File, archiveSize int64) ([]plannedEntry, error) {
 		}
 		if !isDir {
 			total += f.UncompressedSize64
-			if total < f.UncompressedSize64 || total > maxTotal {
-				return nil, fmt.Errorf("it declares more than %d GiB of content (ZIP-bomb guard)", maxTotal>>30)
+			if total < f.UncompressedSize64 || total > lim.total {
+				return nil, fmt.Errorf("it declares more than %d GiB of content (ZIP-bomb guard)", lim.total>>30)
 			}
 		}
 		plan = append(plan, plannedEntry{f: f, rel: rel, dir: isDir})
@@ -143,8 +146,8 @@ func planExtract(files []*zip.File, archiveSize int64) ([]plannedEntry, error) {
 			return nil, fmt.Errorf("entry %q is both a file and a directory", e.f.Name)
 		}
 	}
-	if archiveSize > 0 && total > ratioFreeTotal && total/maxRatio > uint64(archiveSize) {
-		return nil, fmt.Errorf("it declares %d bytes of content in a %d-byte archive, more than %d times its size (ZIP-bomb guard)", total, archiveSize, maxRatio)
+	if archiveSize > 0 && total > lim.ratioFreeTotal && total/lim.ratio > uint64(archiveSize) {
+		return nil, fmt.Errorf("it declares %d bytes of content in a %d-byte archive, more than %d times its size (ZIP-bomb guard)", total, archiveSize, lim.ratio)
 	}
 	return plan, nil
 }
@@ -162,7 +165,7 @@ func precheckDest(dest string, plan []plannedEntry, force bool) error {
 				continue
 			}
 			if err != nil {
-				return exit.Wrap(err, exit.Failure, "cannot extract into "+dest, "check the directory's permissions")
+				return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot extract into %s", dest)
 			}
 			if fi.Mode()&fs.ModeSymlink != 0 {
 				return exit.Errorf(exit.Failure, "remove the link, or extract into an empty directory",
@@ -190,7 +193,7 @@ func precheckDest(dest string, plan []plannedEntry, force bool) error {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return exit.Wrap(err, exit.Failure, "cannot extract into "+dest, "check the directory's permissions")
+			return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot extract into %s", dest)
 		case fi.IsDir():
 			return exit.Errorf(exit.Failure, "remove it, or extract into an empty directory",
 				"cannot extract: %s exists and is a directory", p)
@@ -251,7 +254,7 @@ func (x *extractor) mkdirs(rel string) error {
 		}
 		fi, lerr := os.Lstat(cur)
 		if lerr != nil || !fi.IsDir() { // also a symlink to a directory
-			return exit.Wrap(err, exit.Failure, "cannot create directory "+cur, "extract into an empty directory")
+			return exit.Wrapf(err, exit.Failure, "extract into an empty directory", "cannot create directory %s", cur)
 		}
 	}
 	return nil
@@ -262,18 +265,18 @@ func (x *extractor) file(e plannedEntry) error {
 	if x.force {
 		if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
 			if err := os.Remove(p); err != nil { // the link or file itself
-				return exit.Wrap(err, exit.Failure, "cannot replace "+p, "check the directory's permissions")
+				return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot replace %s", p)
 			}
 		}
 	}
 	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot create "+p, "extract into an empty directory, or use --force")
+		return exit.Wrapf(err, exit.Failure, "extract into an empty directory, or use --force", "cannot create %s", p)
 	}
 	x.files = append(x.files, p)
 	err = x.copy(out, e.f, p)
 	if cerr := out.Close(); err == nil && cerr != nil {
-		err = exit.Wrap(cerr, exit.Failure, "cannot write "+p, "check free space in "+x.dest)
+		err = exit.Wrapf(cerr, exit.Failure, "check free space in "+x.dest, "cannot write %s", p)
 	}
 	if err != nil {
 		return err
@@ -302,7 +305,7 @@ func (x *extractor) copy(out *os.File, f *zip.File, p string) error {
 	_, err = io.CopyBuffer(dst, src, x.buf)
 	switch {
 	case dst.err != nil:
-		return exit.Wrap(dst.err, exit.Failure, "cannot write "+p, "check free space in "+x.dest)
+		return exit.Wrapf(dst.err, exit.Failure, "check free space in "+x.dest, "cannot write %s", p)
 	case src.cerr != nil:
 		return src.cerr
 	case err != nil:

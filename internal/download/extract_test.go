@@ -16,7 +16,7 @@ import (
 )
 
 // downloadAndExtract serves data and runs a download with --extract.
-func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest string)) (Result, string, string) {
+func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest string), lim ...zipLimits) (Result, string, string) {
 	t.Helper()
 	srv := (&server{t: t, data: data, disposition: "attachment; filename=a.zip"}).start()
 	dir := t.TempDir()
@@ -26,10 +26,14 @@ func downloadAndExtract(t *testing.T, data []byte, force bool, prepare func(dest
 	}
 	opts, _ := testOptions(t, dir)
 	opts.Extract, opts.Force = dest, force
+	if len(lim) > 0 {
+		opts.limits = lim[0]
+	}
 	return one(t, context.Background(), srv.source(testID), opts), dir, dest
 }
 
 func TestExtract(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t,
 		zipEntry{name: "logs/"},
 		zipEntry{name: "logs/app.log", body: []byte("line 1\nline 2\n"), mode: 0o755},
@@ -119,6 +123,7 @@ func TestExtract(t *testing.T) {
 }
 
 func TestExtractRefuses(t *testing.T) {
+	t.Parallel()
 	symlink := makeZip(t, zipEntry{name: "ok.txt", body: []byte("ok")}, zipEntry{name: "link", body: []byte("/etc/passwd"), mode: os.ModeSymlink | 0o777})
 	for _, tc := range []struct {
 		name string
@@ -158,10 +163,11 @@ func TestExtractRefuses(t *testing.T) {
 }
 
 func TestExtractZipBomb(t *testing.T) {
-	defer func(a uint64) { ratioFreeTotal = a }(ratioFreeTotal)
-	ratioFreeTotal = 1 << 20
+	t.Parallel()
+	lim := defaultLimits
+	lim.ratioFreeTotal = 1 << 20
 	data := makeZip(t, zipEntry{name: "zeros", body: make([]byte, 8<<20)}) // ~8 KiB archive
-	res, _, dest := downloadAndExtract(t, data, false, nil)
+	res, _, dest := downloadAndExtract(t, data, false, nil, lim)
 	if res.Err == nil || !strings.Contains(res.Err.Error(), "ZIP-bomb") {
 		t.Fatalf("err = %v", res.Err)
 	}
@@ -170,10 +176,10 @@ func TestExtractZipBomb(t *testing.T) {
 	}
 
 	t.Run("absolute ceiling", func(t *testing.T) {
-		defer func(a uint64) { maxTotal = a }(maxTotal)
-		maxTotal = 1 << 20
+		lim := defaultLimits
+		lim.total = 1 << 20
 		data := randomZip(t, 2<<20, 2)
-		res, _, _ := downloadAndExtract(t, data, false, nil)
+		res, _, _ := downloadAndExtract(t, data, false, nil, lim)
 		if res.Err == nil || !strings.Contains(res.Err.Error(), "ZIP-bomb") {
 			t.Fatalf("err = %v", res.Err)
 		}
@@ -214,6 +220,7 @@ type rawEntry = struct {
 }
 
 func TestExtractSizesAndCRC(t *testing.T) {
+	t.Parallel()
 	good := []byte("good content")
 	big := bytes.Repeat([]byte("A"), 100000)
 	for _, tc := range []struct {
@@ -245,6 +252,7 @@ func TestExtractSizesAndCRC(t *testing.T) {
 }
 
 func TestExtractSeveralIntoIDDirs(t *testing.T) {
+	t.Parallel()
 	data := makeZip(t, zipEntry{name: "same.txt", body: []byte("x")})
 	srv := (&server{t: t, data: data}).start()
 	dir, dest := t.TempDir(), t.TempDir()

@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 )
 
-// tempPattern names the temporary files: hidden, and recognisable as ours.
+// tempPrefix and tempSuffix name the temporary files: hidden, and
+// recognisable as ours.
 const tempPrefix, tempSuffix = ".diagctl-", ".part"
 
 // createTemp creates a new temporary file in dir, like os.CreateTemp(dir,

@@ -8,6 +8,7 @@ import (
 )
 
 func TestFileName(t *testing.T) {
+	t.Parallel()
 	const def = "debug-report-X.zip"
 	long := strings.Repeat("é", 300) + ".zip"
 	for _, tc := range []struct{ cd, want string }{

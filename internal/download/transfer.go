@@ -6,128 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
-
-// retryDelay is the wait before the n-th (1-based) resume or restart of a
-// broken transfer. Tests shorten it.
-var retryDelay = func(n int) time.Duration {
-	d := 500 * time.Millisecond << (n - 1)
-	if d > 10*time.Second || d <= 0 {
-		d = 10 * time.Second
-	}
-	return d
-}
-
-// writebackChunk: how much is written before the kernel is asked to
-// start writing it to disk (see startWriteback).
-var writebackChunk int64 = 8 << 20
-
-// sink is where the bytes go: the temporary file, or stdout.
-type sink interface {
-	write(p []byte) error
-	// truncate goes back to zero bytes; errCannotRestart if impossible.
-	truncate() error
-}
-
-var errCannotRestart = errors.New("cannot restart: bytes already written to stdout")
-
-type fileSink struct {
-	f       *os.File
-	name    string // what messages call the file (its final path)
-	off     int64
-	flushed int64      // start of the range not yet handed to writeback
-	wb      *writeback // nil where the platform has none
-}
-
-func (s *fileSink) write(p []byte) error {
-	n, err := s.f.Write(p)
-	s.off += int64(n)
-	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
-	}
-	if s.wb != nil && s.off-s.flushed >= writebackChunk && s.wb.request(s.flushed, s.off-s.flushed) {
-		s.flushed = s.off
-	}
-	return nil
-}
-
-// close stops the writeback goroutine (the file stays open).
-func (s *fileSink) close() {
-	if s.wb != nil {
-		s.wb.stop()
-		s.wb = nil
-	}
-}
-
-// writeback starts the kernel writing finished ranges of the file to
-// disk while the transfer goes on (see startWriteback), from its own
-// goroutine: when the disk is busy the call blocks, and the receive path
-// must not wait for the disk. A request made while one is running is
-// dropped; the next one covers its range.
-type writeback struct {
-	f    *os.File
-	req  chan [2]int64
-	done chan struct{}
-}
-
-func newWriteback(f *os.File) *writeback {
-	if !haveWriteback {
-		return nil
-	}
-	w := &writeback{f: f, req: make(chan [2]int64, 1), done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		for r := range w.req {
-			startWriteback(w.f, r[0], r[1])
-		}
-	}()
-	return w
-}
-
-func (w *writeback) request(off, n int64) bool {
-	select {
-	case w.req <- [2]int64{off, n}:
-		return true
-	default:
-		return false
-	}
-}
-
-func (w *writeback) stop() {
-	close(w.req)
-	<-w.done
-}
-
-func (s *fileSink) truncate() error {
-	if err := s.f.Truncate(0); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
-	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
-	}
-	s.off, s.flushed = 0, 0
-	return nil
-}
-
-type streamSink struct{ w io.Writer }
-
-func (s *streamSink) write(p []byte) error {
-	if _, err := s.w.Write(p); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write the archive to stdout", "check where stdout goes (a full disk, a closed pipe)")
-	}
-	return nil
-}
-
-func (s *streamSink) truncate() error { return errCannotRestart }
 
 // brokenError is a transfer that broke mid-body: it may be resumed.
 type brokenError struct{ err error }
@@ -145,10 +29,12 @@ func notZipError() error {
 // transfer moves one archive from the server into a sink, resuming or
 // restarting when the body breaks, and hashing on the side.
 type transfer struct {
-	ctx     context.Context
-	client  *httpx.Client
-	src     Source
-	retries int
+	ctx    context.Context
+	client *httpx.Client
+	src    Source
+	// budget is the item's retries, shared by the requests' own retries
+	// and the resumes: --retries N means at most N+1 requests.
+	budget *httpx.Budget
 
 	// onFirst is called with the first answer's headers, before its body
 	// is read: the file is named and checked for existence there, and the
@@ -166,6 +52,7 @@ type transfer struct {
 	total     int64 // expected length of the whole archive; -1 unknown
 	ranges    bool  // server accepts byte ranges
 	validator string
+	wrote     func(got int64) // test hook: bytes went to the sink
 	// note tells the user about a break and what happens next (stderr,
 	// silent with --quiet); nil says nothing.
 	note io.Writer
@@ -178,7 +65,7 @@ func (t *transfer) run() error {
 	if err != nil {
 		return err
 	}
-	resp, err := t.client.DoBinary(req)
+	resp, err := t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
 	if err != nil {
 		return t.cause(err)
 	}
@@ -191,7 +78,7 @@ func (t *transfer) run() error {
 		resp.Body.Close()
 		return err
 	}
-	for retry := 0; ; {
+	for {
 		err := t.receive(resp)
 		if err == nil {
 			return nil
@@ -203,19 +90,17 @@ func (t *transfer) run() error {
 		if !errors.As(err, &broken) {
 			return err
 		}
-		if retry >= t.retries {
+		retry, ok := t.budget.Take()
+		if !ok {
 			return t.gaveUp(broken.err, retry)
 		}
-		retry++
 		t.tell(broken.err, retry)
-		if err := sleepCtx(t.ctx, retryDelay(retry)); err != nil {
+		if err := t.client.Backoff().Wait(t.ctx, retry, 0); err != nil {
 			return err
 		}
 		if resp, err = t.reopen(); err != nil {
 			if errors.Is(err, errCannotRestart) {
-				return exit.Wrap(broken.err, exit.Service,
-					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got)),
-					"try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart")
+				return exit.Wrapf(broken.err, exit.Service, "try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart", "the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got))
 			}
 			return t.cause(err)
 		}
@@ -236,7 +121,7 @@ func (t *transfer) tell(err error, retry int) {
 		err = ne.Err // the ID already says which request
 	}
 	line := fmt.Sprintf("%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
-		t.src.ID, HumanBytes(t.got), err, next, retry, t.retries)
+		t.src.ID, HumanBytes(t.got), err, next, retry, t.budget.Max())
 	if t.prog != nil {
 		t.prog.Note(t.note, line)
 		return
@@ -261,8 +146,7 @@ func (t *transfer) gaveUp(err error, retries int) error {
 	if t.total >= 0 {
 		of = " of " + HumanBytes(t.total)
 	}
-	return exit.Wrap(err, exit.Service,
-		fmt.Sprintf("the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries), next)
+	return exit.Wrapf(err, exit.Service, next, "the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries)
 }
 
 func unexpectedStatus(resp *http.Response) error {
@@ -273,21 +157,8 @@ func unexpectedStatus(resp *http.Response) error {
 // learn records what an answer from byte zero says about the archive.
 func (t *transfer) learn(resp *http.Response) {
 	t.total = resp.ContentLength
-	t.ranges = false
-	for _, v := range resp.Header.Values("Accept-Ranges") {
-		for _, tok := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(tok), "bytes") {
-				t.ranges = true
-			}
-		}
-	}
-	// If-Range needs a strong validator: a weak ETag cannot be used.
-	t.validator = ""
-	if et := resp.Header.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
-		t.validator = et
-	} else if lm := resp.Header.Get("Last-Modified"); lm != "" {
-		t.validator = lm
-	}
+	t.ranges = acceptsRanges(resp.Header)
+	t.validator = validator(resp.Header)
 	if t.perItem && t.prog != nil {
 		t.prog.SetTotal(t.total)
 	}
@@ -314,9 +185,9 @@ func (t *transfer) reopen() (*http.Response, error) {
 		// Not DoBinary: its error-body sniffing would take a partial
 		// body that happens to start with '{' for a JSON error. A 200
 		// here is still checked for the ZIP signature by receive.
-		resp, err = t.client.Do(req)
+		resp, err = t.client.Send(req, httpx.Call{Budget: t.budget})
 	} else {
-		resp, err = t.client.DoBinary(req)
+		resp, err = t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
 	}
 	if err != nil {
 		return nil, err
@@ -359,39 +230,18 @@ func (t *transfer) restart() error {
 // checkRange accepts a 206 only when it continues exactly where we are,
 // for the same total length.
 func (t *transfer) checkRange(resp *http.Response) error {
-	cr := resp.Header.Get("Content-Range")
-	bad := func() error {
+	v := resp.Header.Get("Content-Range")
+	cr, ok := parseContentRange(v)
+	switch {
+	case !ok, cr.first != t.got,
+		resp.ContentLength >= 0 && resp.ContentLength != cr.last-cr.first+1,
+		cr.size >= 0 && (cr.last != cr.size-1 || (t.total >= 0 && cr.size != t.total)),
+		cr.size < 0 && t.total >= 0 && cr.last != t.total-1:
 		return exit.Errorf(exit.Service, "try again",
-			"the server answered the request to resume at byte %d with the wrong range (Content-Range %q)", t.got, cr)
+			"the server answered the request to resume at byte %d with the wrong range (Content-Range %q)", t.got, v)
 	}
-	spec, ok := strings.CutPrefix(cr, "bytes ")
-	if !ok {
-		return bad()
-	}
-	rng, size, ok := strings.Cut(strings.TrimSpace(spec), "/")
-	if !ok {
-		return bad()
-	}
-	first, last, ok := strings.Cut(rng, "-")
-	if !ok {
-		return bad()
-	}
-	a, err1 := strconv.ParseInt(first, 10, 64)
-	b, err2 := strconv.ParseInt(last, 10, 64)
-	if err1 != nil || err2 != nil || a != t.got || b < a {
-		return bad()
-	}
-	if resp.ContentLength >= 0 && resp.ContentLength != b-a+1 {
-		return bad()
-	}
-	if size != "*" {
-		c, err := strconv.ParseInt(size, 10, 64)
-		if err != nil || b != c-1 || (t.total >= 0 && c != t.total) {
-			return bad()
-		}
-		t.total = c
-	} else if t.total >= 0 && b != t.total-1 {
-		return bad()
+	if cr.size >= 0 {
+		t.total = cr.size
 	}
 	return nil
 }
@@ -435,6 +285,9 @@ func (t *transfer) receive(resp *http.Response) error {
 			}
 			t.got += int64(n)
 			t.pipe.send(buf[:n])
+			if t.wrote != nil {
+				t.wrote(t.got)
+			}
 		} else {
 			t.pipe.put(buf)
 		}
@@ -473,20 +326,6 @@ func (t *transfer) fill(r io.Reader, buf []byte, atLeast int) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return context.Cause(ctx)
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // HumanBytes is a short IEC size, e.g. "1.5 MiB".

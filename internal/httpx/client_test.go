@@ -48,12 +48,12 @@ func newClient(t *testing.T, o Options) (*Client, *sleeps) {
 	if o.Service == "" {
 		o.Service = "test"
 	}
+	s := &sleeps{}
+	o.Backoff.Sleep = s.sleep
 	c, err := New(o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	s := &sleeps{}
-	c.sleep = s.sleep
 	return c, s
 }
 
@@ -105,6 +105,7 @@ func closedPort(t *testing.T) string {
 }
 
 func TestTraceRedaction(t *testing.T) {
+	t.Parallel()
 	longToken := strings.Repeat("T", 100_000)
 	tests := []struct {
 		name       string
@@ -181,7 +182,7 @@ func TestTraceRedaction(t *testing.T) {
 				io.WriteString(w, "ok")
 			})
 			var trace bytes.Buffer
-			c, _ := newClient(t, Options{Trace: &trace, Auth: tt.auth, SecretHeaders: tt.extra, UserAgent: "diagctl/test"})
+			c, _ := newClient(t, Options{Trace: &trace, Auth: tt.auth, SecretHeaders: append(tt.extra, "X-Subject-Token"), UserAgent: "diagctl/test"})
 			req := get(t, srv.URL+"/v1/thing?x=1")
 			for k, v := range tt.reqHeaders {
 				req.Header.Set(k, v)
@@ -224,6 +225,7 @@ func TestTraceRedaction(t *testing.T) {
 }
 
 func TestTraceRetryAndErrorLines(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
@@ -256,6 +258,7 @@ func TestTraceRetryAndErrorLines(t *testing.T) {
 }
 
 func TestAuthNotSentAfterRedirectToAnotherHost(t *testing.T) {
+	t.Parallel()
 	auth := func(h http.Header) {
 		h.Set("Authorization", "Basic c2VjcmV0")
 		h.Set("X-Auth-Token", "token-secret")
@@ -329,6 +332,7 @@ func TestAuthNotSentAfterRedirectToAnotherHost(t *testing.T) {
 // Auth is decided by scheme and host of each hop: a redirect from https to
 // plain http on the same host must not carry the credentials in clear.
 func TestAuthOrigin(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		origin, url string
 		want        bool
@@ -394,6 +398,7 @@ func failing(t *testing.T, status, fails int, header http.Header) (*httptest.Ser
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		method   string
@@ -419,7 +424,7 @@ func TestRetries(t *testing.T) {
 		{"POST 500 not retried", "POST", 500, 1, 3, 1, exit.Service},
 		{"POST 503 not retried", "POST", 503, 1, 3, 1, exit.Service},
 		{"POST 502 not retried", "POST", 502, 1, 3, 1, exit.Service},
-		{"POST 429 retried", "POST", 429, 2, 3, 3, 0},
+		{"POST 429 not retried by default", "POST", 429, 2, 3, 1, exit.Rejected},
 		{"PATCH 503 not retried", "PATCH", 503, 1, 3, 1, exit.Service},
 	}
 	for _, tt := range tests {
@@ -458,8 +463,9 @@ func TestRetries(t *testing.T) {
 }
 
 func TestBackoffGrowsAndIsBounded(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := failing(t, 503, 10, nil)
-	c, s := newClient(t, Options{Retries: 6, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second})
+	c, s := newClient(t, Options{Retries: 6, Backoff: Backoff{Base: 100 * time.Millisecond, Max: time.Second}})
 	c.Do(get(t, srv.URL))
 	d := s.all()
 	if len(d) != 6 {
@@ -477,9 +483,10 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 }
 
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	t.Run("honoured", func(t *testing.T) {
 		srv, n, _ := failing(t, 503, 1, http.Header{"Retry-After": {"2"}})
-		c, s := newClient(t, Options{Retries: 3, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 3, Backoff: Backoff{Base: time.Millisecond}})
 		resp, err := c.Do(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -489,11 +496,11 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("%d requests, waits %v; want 2 and one wait >= 2s", n.Load(), d)
 		}
 	})
-	t.Run("429 on POST honoured", func(t *testing.T) {
+	t.Run("429 on POST with Also429 honoured", func(t *testing.T) {
 		srv, n, _ := failing(t, 429, 1, http.Header{"Retry-After": {"3"}})
-		c, s := newClient(t, Options{Retries: 3, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 3, Backoff: Backoff{Base: time.Millisecond}})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("x"))
-		resp, err := c.Do(req)
+		resp, err := c.Send(req, Call{Retry: Also429})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -519,7 +526,7 @@ func TestRetryAfter(t *testing.T) {
 	t.Run("http date", func(t *testing.T) {
 		when := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 		srv, _, _ := failing(t, 503, 1, http.Header{"Retry-After": {when}})
-		c, s := newClient(t, Options{Retries: 1, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 1, Backoff: Backoff{Base: time.Millisecond}})
 		resp, err := c.Do(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -532,6 +539,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want time.Duration
@@ -574,6 +582,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 }
 
 func TestNetworkErrors(t *testing.T) {
+	t.Parallel()
 	t.Run("GET refused retried then exit 6", func(t *testing.T) {
 		c, s := newClient(t, Options{Retries: 2})
 		_, err := c.Do(get(t, "http://"+closedPort(t)+"/x"))
@@ -604,7 +613,7 @@ func TestNetworkErrors(t *testing.T) {
 		var got atomic.Int32
 		var body atomic.Value
 		c, _ := newClient(t, Options{Retries: 3})
-		c.sleep = func(ctx context.Context, d time.Duration) error {
+		c.opts.Backoff.Sleep = func(ctx context.Context, d time.Duration) error {
 			if got.Load() == 0 {
 				l, err := net.Listen("tcp", addr)
 				if err != nil {
@@ -648,6 +657,7 @@ func TestNetworkErrors(t *testing.T) {
 }
 
 func TestStatusExit(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status int
 		want   int
@@ -684,6 +694,7 @@ func TestStatusExit(t *testing.T) {
 }
 
 func TestAPIErrorMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		e    APIError
 		want string
@@ -703,6 +714,7 @@ func TestAPIErrorMessage(t *testing.T) {
 }
 
 func TestDecodeErrorHook(t *testing.T) {
+	t.Parallel()
 	var gotBody []byte
 	var gotStatus int
 	hook := func(resp *http.Response, body []byte) *APIError {
@@ -737,6 +749,7 @@ func TestDecodeErrorHook(t *testing.T) {
 }
 
 func TestErrorBodyBounded(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		chunk := bytes.Repeat([]byte("x"), 64<<10)
@@ -757,6 +770,7 @@ func TestErrorBodyBounded(t *testing.T) {
 var zipBody = append([]byte("PK\x03\x04\x14\x00\x00\x00\x00\x00"), bytes.Repeat([]byte{0, 1, 2, 0xff}, 50_000)...)
 
 func TestDoBinary(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		status      int
@@ -831,6 +845,7 @@ func TestDoBinary(t *testing.T) {
 }
 
 func TestDoBinaryVendorCodeDecides(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -902,6 +917,7 @@ func assertStalled(t *testing.T, err error, start time.Time) {
 }
 
 func TestStallDetector(t *testing.T) {
+	t.Parallel()
 	t.Run("mid-body", func(t *testing.T) {
 		srv := stallServer(t, 200, "application/zip", 1000)
 		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
@@ -944,15 +960,18 @@ func TestStallDetector(t *testing.T) {
 		}
 	})
 	t.Run("slow but steady is not a stall", func(t *testing.T) {
+		// The body takes longer than the stall limit as a whole, while no
+		// gap comes near it (a 5x margin, so a busy machine does not make
+		// a gap look like a stall).
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/zip")
 			for i := 0; i < 8; i++ {
 				w.Write([]byte("PK"))
 				w.(http.Flusher).Flush()
-				time.Sleep(60 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond)
 			}
 		})
-		c, _ := newClient(t, Options{StallTimeout: 200 * time.Millisecond})
+		c, _ := newClient(t, Options{StallTimeout: 500 * time.Millisecond})
 		resp, err := c.DoBinary(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -965,6 +984,7 @@ func TestStallDetector(t *testing.T) {
 }
 
 func TestInterruptMidBody(t *testing.T) {
+	t.Parallel()
 	srv := stallServer(t, 200, "application/zip", 100)
 	c, _ := newClient(t, Options{})
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -981,8 +1001,9 @@ func TestInterruptMidBody(t *testing.T) {
 }
 
 func TestInterruptDuringWait(t *testing.T) {
+	t.Parallel()
 	srv, _, _ := failing(t, 503, 5, nil)
-	c, err := New(Options{Retries: 3, BaseDelay: time.Hour, MaxDelay: time.Hour})
+	c, err := New(Options{Retries: 3, Backoff: Backoff{Base: time.Hour, Max: time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -996,6 +1017,7 @@ func TestInterruptDuringWait(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
+	t.Parallel()
 	t.Run("slow headers", func(t *testing.T) {
 		srv := newBlockingServer(t, func(w http.ResponseWriter, r *http.Request, wait func()) { wait() })
 		c, _ := newClient(t, Options{Timeout: 200 * time.Millisecond})
@@ -1052,6 +1074,7 @@ func writeCertPEM(t *testing.T, srv *httptest.Server) string {
 }
 
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
 	}))
@@ -1125,6 +1148,7 @@ func TestTLS(t *testing.T) {
 }
 
 func TestUserAgent(t *testing.T) {
+	t.Parallel()
 	var ua atomic.Value
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { ua.Store(r.Header.Get("User-Agent")) })
 	c, _ := newClient(t, Options{UserAgent: "diagctl/1.2.3"})
@@ -1150,6 +1174,7 @@ func TestUserAgent(t *testing.T) {
 }
 
 func TestBodyNotReplayable(t *testing.T) {
+	t.Parallel()
 	srv, n, _ := failing(t, 503, 5, nil)
 	c, _ := newClient(t, Options{Retries: 3})
 	req, _ := http.NewRequest(http.MethodPut, srv.URL, io.NopCloser(strings.NewReader("x")))
@@ -1161,6 +1186,7 @@ func TestBodyNotReplayable(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"https://h/x?a=1":         "https://h/x?a=1",
 		"https://u@h/x":           "https://u@h/x",

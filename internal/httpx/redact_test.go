@@ -6,6 +6,7 @@ import (
 )
 
 func TestRedactURLQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"https://h/p?sub_job_id=abc", "https://h/p?sub_job_id=abc"},
 		{"https://acct.blob.core.windows.net/c/b?sv=2021&sig=AbC%2Bsecret&se=2030", "https://acct.blob.core.windows.net/c/b?sv=2021&sig=[redacted]&se=2030"},

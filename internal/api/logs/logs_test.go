@@ -9,6 +9,7 @@ import (
 )
 
 func TestEndpoint(t *testing.T) {
+	t.Parallel()
 	u, err := Endpoint("", "cn-north-4")
 	if err != nil || u.String() != "https://codearts-check.cn-north-4.myhuaweicloud.com" {
 		t.Errorf("region: %v %v", u, err)
@@ -25,6 +26,7 @@ func TestEndpoint(t *testing.T) {
 }
 
 func TestDecodeError(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status    int
 		body      string
@@ -48,6 +50,7 @@ func TestDecodeError(t *testing.T) {
 }
 
 func TestValidSubJobID(t *testing.T) {
+	t.Parallel()
 	if ValidSubJobID("a777ff00d3cf4d369d87066806aeXXXX") != nil {
 		t.Error("valid id refused")
 	}

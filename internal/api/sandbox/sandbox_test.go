@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 func TestValidTaskID(t *testing.T) {
+	t.Parallel()
 	for id, ok := range map[string]bool{
 		"3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b":          true,
 		"3F2B8C1E-9A4D-4E6F-8B2A-1C5D7E9F0A3B":          true,
@@ -32,8 +34,13 @@ func TestValidTaskID(t *testing.T) {
 }
 
 func TestDebugReportRequest(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("https://sandbox.example:8443/prefix")
-	req, err := (&Client{Base: base}).DebugReportRequest(context.Background(), "{3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b}")
+	c, err := httpx.New(httpx.Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := DebugReportRequest(context.Background(), c, "{3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b}")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +51,7 @@ func TestDebugReportRequest(t *testing.T) {
 }
 
 func TestDecodeError(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status   int
 		body     string
