@@ -72,6 +72,7 @@ the prompt.
 		newCmdVersion(f),
 	)
 	addServiceCommands(root, f)
+	finishTree(root)
 	return root
 }
 
