@@ -30,21 +30,32 @@ func Main() int {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	signals := make(chan os.Signal, 2)
+	signals := make(chan os.Signal, 3)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	go func() {
+	go stopOnSignals(signals, cancel)
+	return Run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+}
+
+// stopOnSignals cancels the run on the first SIGINT or SIGTERM. Cancelling
+// is all the hurry there is: requests stop at once and the cleanup that
+// follows (removing .part files, printing the IDs that finished) is short.
+// So a second signal does not cut it short: coreutils timeout sends
+// SIGTERM twice (to the process, then to its group), and a shell's Ctrl-C
+// can reach diagctl twice. Only a third signal, a person insisting, exits
+// at once.
+func stopOnSignals(signals <-chan os.Signal, cancel context.CancelCauseFunc) {
+	for n := 1; ; n++ {
 		if _, ok := <-signals; !ok {
 			return
 		}
-		cancel(exit.ErrInterrupted)
-		// A second signal means "now": whatever cleanup is running is
-		// abandoned.
-		if _, ok := <-signals; ok {
+		switch n {
+		case 1:
+			cancel(exit.ErrInterrupted)
+		case 3:
 			os.Exit(exit.Interrupted)
 		}
-	}()
-	return Run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+	}
 }
 
 // Run executes one command line and returns its exit status.
