@@ -47,8 +47,8 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if v := cfg.String(spec.Key); v != "" {
-		return v, nil
+	if v, err := cfg.Secret(spec.Key); err != nil || v != "" {
+		return v, err
 	}
 	if f.IOStreams.CanPrompt() && f.Prompter != nil {
 		ctx := f.Context
