@@ -34,7 +34,8 @@ func Main() int {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
 	go stopOnSignals(signals, cancel)
-	return Run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+	ios := iostreams.System()
+	return run(ctx, os.Args[1:], ios, os.Getenv, &prompt.Prompter{IO: ios, OpenTTY: prompt.ControllingTerminal})
 }
 
 // stopOnSignals cancels the run on the first SIGINT or SIGTERM. Cancelling
@@ -58,15 +59,21 @@ func stopOnSignals(signals <-chan os.Signal, cancel context.CancelCauseFunc) {
 	}
 }
 
-// Run executes one command line and returns its exit status.
+// Run executes one command line with the given streams alone (prompts
+// only on ios, never on the controlling terminal) and returns its exit
+// status.
 func Run(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
+	return run(ctx, args, ios, getenv, &prompt.Prompter{IO: ios})
+}
+
+func run(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string, p *prompt.Prompter) int {
 	f := &cmdutil.Factory{
 		IOStreams: ios,
 		Globals:   &cmdutil.GlobalOptions{},
 		Getenv:    getenv,
 		Version:   Version(),
 		Context:   ctx,
-		Prompter:  &prompt.Prompter{IO: ios},
+		Prompter:  p,
 	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)

@@ -18,7 +18,14 @@ import (
 // TestMain lets testscript run the real command tree as "diagctl".
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"diagctl": func() { os.Exit(Main()) },
+		"diagctl": func() {
+			// Run as in CI: without a controlling terminal, unless the
+			// script gave one (ttyin: already a session leader, so this
+			// fails and the pty stays). Otherwise a prompt would open
+			// /dev/tty of whoever runs go test, and wait there.
+			detachFromTerminal()
+			os.Exit(Main())
+		},
 	})
 }
 

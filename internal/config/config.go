@@ -104,6 +104,30 @@ func (c *Config) profileHint() string {
 	return "known profiles: " + strings.Join(names, ", ")
 }
 
+// ProfileNames lists the profiles defined in the file at path, for shell
+// completion: it reads nothing but the names, uses no secret, and a
+// missing, unreadable or broken file simply has none.
+func ProfileNames(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Profiles map[string]yaml.Node `yaml:"profiles"`
+	}
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Profiles))
+	for k := range doc.Profiles {
+		if profileName.MatchString(k) {
+			names = append(names, strings.ToLower(k))
+		}
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
+}
+
 // Profiles lists the profile names defined in the file.
 func (c *Config) Profiles() []string {
 	m := c.v.GetStringMap("profiles")

@@ -3,6 +3,7 @@ package config
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -265,10 +266,14 @@ func newSecret(f *cmdutil.Factory, key string) (string, error) {
 	var err error
 	switch {
 	case !ios.IsStdinTTY():
-		if v, err = prompt.ReadLine(ios.In); err != nil {
+		v, err = prompt.ReadNonEmptyLine(ios.In)
+		if errors.Is(err, prompt.ErrNoInput) || errors.Is(err, prompt.ErrEmptyLine) {
+			return "", exit.UsageErrorf(next, "no value given for %s: %v", key, err)
+		}
+		if err != nil {
 			return "", exit.Wrap(err, exit.Failure, "cannot read "+key+" from stdin", "")
 		}
-	case ios.CanPrompt() && f.Prompter != nil:
+	case f.Prompter != nil && f.Prompter.CanPrompt():
 		ctx := f.Context
 		if ctx == nil {
 			ctx = context.Background()
