@@ -34,9 +34,9 @@ type Config struct {
 	// secrets are then not used, but the rest of it is, and set/unset
 	// still work so that the user can fix it.
 	openSecrets bool
-	v       *viper.Viper
-	getenv  func(string) string
-	flags   map[string]*pflag.Flag
+	v           *viper.Viper
+	getenv      func(string) string
+	flags       map[string]*pflag.Flag
 }
 
 // DefaultPath is DIAGCTL_CONFIG, else $XDG_CONFIG_HOME/diagctl/config.yaml,

@@ -19,7 +19,7 @@ func TestSecretOnControllingTerminal(t *testing.T) {
 	term := newTerminal(t)
 	ios, in, _, _ := iostreams.Test()
 	in.WriteString("id-1\nid-2\n") // stdin is a pipe holding IDs
-	ios.ErrOut = io.Discard       // 2>/dev/null
+	ios.ErrOut = io.Discard        // 2>/dev/null
 	name := term.tty.Name()
 	p := &Prompter{IO: ios, OpenTTY: func() (*os.File, error) { return os.OpenFile(name, os.O_RDWR, 0) }}
 	if !p.CanPrompt() {
