@@ -37,6 +37,10 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 // arguments the group still shows its help.
 func refuseUnknownSubcommands(group *cobra.Command) {
 	group.Args = cobra.ArbitraryArgs
+	// Runnable now, the group would show "diagctl logs <command> [flags]"
+	// above "diagctl logs [command]": keep the one line it had.
+	group.SetUsageTemplate(strings.Replace(group.UsageTemplate(),
+		"{{if .Runnable}}", "{{if and .Runnable (not .HasAvailableSubCommands)}}", 1))
 	group.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()

@@ -66,5 +66,8 @@ func TestGroupWithoutArgumentsShowsHelp(t *testing.T) {
 		if !strings.Contains(out.String(), "Available Commands:") {
 			t.Errorf("diagctl %s: no help on stdout: %q", g, out)
 		}
+		if !strings.Contains(out.String(), "Usage:\n  diagctl "+g+" [command]\n\n") {
+			t.Errorf("diagctl %s: usage is not the one line it was: %q", g, out)
+		}
 	}
 }
