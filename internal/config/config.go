@@ -112,6 +112,10 @@ func ProfileNames(path string) []string {
 	if err != nil {
 		return nil
 	}
+	return profileNamesIn(data)
+}
+
+func profileNamesIn(data []byte) []string {
 	var doc struct {
 		Profiles map[string]yaml.Node `yaml:"profiles"`
 	}

@@ -648,3 +648,33 @@ func FuzzEnvNameLookup(f *testing.F) {
 		}
 	})
 }
+
+func TestProfileNames(t *testing.T) {
+	path := writeConfig(t, "profiles:\n  prod:\n    logs:\n      token: t\n  Lab: {}\n  PROD: {}\n  'bad name': {}\n", 0o644)
+	if got := ProfileNames(path); !slices.Equal(got, []string{"lab", "prod"}) {
+		t.Errorf("ProfileNames = %q", got)
+	}
+	for _, content := range []string{"", ": not yaml [", "profiles: 3\n", "- a\n"} {
+		if got := ProfileNames(writeConfig(t, content, 0o600)); len(got) != 0 {
+			t.Errorf("ProfileNames of %q = %q", content, got)
+		}
+	}
+	if got := ProfileNames(filepath.Join(t.TempDir(), "none.yaml")); got != nil {
+		t.Errorf("ProfileNames of a missing file = %q", got)
+	}
+}
+
+// Completion parses whatever the file holds: it must never panic and
+// offer only names --profile accepts.
+func FuzzProfileNames(f *testing.F) {
+	for _, s := range []string{"profiles:\n  prod: {}\n", "profiles: [a]\n", "profiles:\n  ? [x]\n  : y\n", "&a [*a]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, n := range profileNamesIn(data) {
+			if !profileName.MatchString(n) || n != strings.ToLower(n) {
+				t.Fatalf("offered %q", n)
+			}
+		}
+	})
+}

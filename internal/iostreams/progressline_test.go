@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var lineStates = []progressState{
@@ -86,4 +87,19 @@ func TestProgressRateWaitsASecond(t *testing.T) {
 	if !strings.Contains(buf.String(), "2.0 MiB/s") {
 		t.Errorf("rate after a second: %q", buf.String())
 	}
+}
+
+func FuzzProgressLine(f *testing.F) {
+	f.Add("…00000003", int64(1<<20), int64(2<<20), 512.0*1024, 40)
+	f.Add("3 archives", int64(5<<30), int64(-1), 0.0, 1)
+	f.Add("", int64(0), int64(0), 1e18, 200)
+	f.Fuzz(func(t *testing.T, label string, done, total int64, rate float64, width int) {
+		if done < 0 || rate < 0 || rate != rate || width > 1000 || !utf8.ValidString(label) {
+			t.Skip()
+		}
+		line := progressLine(progressState{label: label, done: done, total: total, rate: rate}, width)
+		if n := cells(line); n > max(width-1, 0) {
+			t.Fatalf("width %d: %d cells: %q", width, n, line)
+		}
+	})
 }
