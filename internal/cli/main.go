@@ -16,6 +16,7 @@ import (
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/prompt"
 )
 
 // Main runs diagctl with the process's arguments, streams and environment
@@ -33,28 +34,44 @@ func MainWith(tune func(*cmdutil.Factory)) int {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	signals := make(chan os.Signal, 2)
+	signals := make(chan os.Signal, 3)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	go func() {
-		if _, ok := <-signals; !ok {
-			return
-		}
-		cancel(exit.ErrInterrupted)
-		// A second signal means "now": whatever cleanup is running is
-		// abandoned.
-		if _, ok := <-signals; ok {
-			os.Exit(exit.Interrupted)
-		}
-	}()
+	go stopOnSignals(signals, cancel)
 	f := cmdutil.NewFactory(iostreams.System(), os.Getenv, Version(), ctx)
+	// A person at a terminal is asked there, even when stderr or stdin is
+	// redirected (as ssh and sudo do).
+	f.Prompter.OpenTTY = prompt.ControllingTerminal
 	if tune != nil {
 		tune(f)
 	}
 	return RunFactory(f, os.Args[1:])
 }
 
-// Run executes one command line and returns its exit status.
+// stopOnSignals cancels the run on the first SIGINT or SIGTERM. Cancelling
+// is all the hurry there is: requests stop at once and the cleanup that
+// follows (removing .part files, printing the IDs that finished) is short.
+// So a second signal does not cut it short: coreutils timeout sends
+// SIGTERM twice (to the process, then to its group), and a shell's Ctrl-C
+// can reach diagctl twice. Only a third signal, a person insisting, exits
+// at once.
+func stopOnSignals(signals <-chan os.Signal, cancel context.CancelCauseFunc) {
+	for n := 1; ; n++ {
+		if _, ok := <-signals; !ok {
+			return
+		}
+		switch n {
+		case 1:
+			cancel(exit.ErrInterrupted)
+		case 3:
+			os.Exit(exit.Interrupted)
+		}
+	}
+}
+
+// Run executes one command line with the given streams alone (prompts
+// only on ios, never on the controlling terminal) and returns its exit
+// status.
 func Run(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
 	return RunFactory(cmdutil.NewFactory(ios, getenv, Version(), ctx), args)
 }

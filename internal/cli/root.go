@@ -5,6 +5,7 @@ import (
 
 	configcmd "github.com/diagctl/diagctl/internal/cli/config"
 	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
@@ -67,12 +68,17 @@ the prompt.
 	pf.StringVar(&g.CACert, "ca-cert", "", "trust this PEM bundle as well as the system's")
 	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
 	_ = root.MarkPersistentFlagFilename("ca-cert", "pem", "crt", "cer")
+	_ = root.RegisterFlagCompletionFunc("profile", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		// The names only: no config load that could fail, no secret.
+		return config.ProfileNames(f.ConfigPath()), cobra.ShellCompDirectiveNoFileComp
+	})
 
 	root.AddCommand(
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
 	)
 	addServiceCommands(root, f)
+	finishTree(root)
 	return root
 }
 

@@ -22,9 +22,16 @@ import (
 // TestMain lets testscript run the real command tree as "diagctl".
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		// The real tree, with retries that do not wait: the scripts check
-		// what is retried, not how long the backoff is.
-		"diagctl": func() { os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep })) },
+		"diagctl": func() {
+			// Run as in CI: without a controlling terminal, unless the
+			// script gave one (ttyin: already a session leader, so this
+			// fails and the pty stays). Otherwise a prompt would open
+			// /dev/tty of whoever runs go test, and wait there.
+			detachFromTerminal()
+			// The real tree, with retries that do not wait: the scripts
+			// check what is retried, not how long the backoff is.
+			os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep }))
+		},
 	})
 }
 

@@ -73,6 +73,9 @@ const DefaultRetries = 3
 func (f *Factory) Config() (*config.Config, error) {
 	f.configOnce.Do(func() {
 		f.config, f.configErr = config.Load(f.ConfigPath(), f.Profile(), f.Getenv)
+		if f.configErr == nil && f.configNamed() != "" {
+			f.configErr = f.config.RequireFile(f.configNamed())
+		}
 		if f.configErr == nil {
 			for key, flag := range f.bindings {
 				f.config.BindFlag(key, flag)
@@ -90,6 +93,18 @@ func (f *Factory) ConfigPath() string {
 	return config.DefaultPath(f.Getenv)
 }
 
+// configNamed says where the config path was given ("--config" or
+// "DIAGCTL_CONFIG"), or "" for the default path, which may be missing.
+func (f *Factory) configNamed() string {
+	switch {
+	case f.Globals.ConfigPath != "":
+		return "--config"
+	case f.Getenv("DIAGCTL_CONFIG") != "":
+		return "DIAGCTL_CONFIG"
+	}
+	return ""
+}
+
 // Profile is --profile, else DIAGCTL_PROFILE.
 func (f *Factory) Profile() string {
 	if f.Globals.Profile != "" {
@@ -99,11 +114,17 @@ func (f *Factory) Profile() string {
 }
 
 // ConfigForEdit loads the file for `config set` and `config unset`: the
-// selected profile is where changes go, and it need not exist yet.
-func (f *Factory) ConfigForEdit() (*config.Config, error) {
+// selected profile is where changes go, and it need not exist yet. With
+// create (config set) a file named by --config need not exist either.
+func (f *Factory) ConfigForEdit(create bool) (*config.Config, error) {
 	cfg, err := config.Load(f.ConfigPath(), "", f.Getenv)
 	if err != nil {
 		return nil, err
+	}
+	if !create && f.configNamed() != "" {
+		if err := cfg.RequireFile(f.configNamed()); err != nil {
+			return nil, err
+		}
 	}
 	return cfg, cfg.EditProfile(f.Profile())
 }

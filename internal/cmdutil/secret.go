@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/diagctl/diagctl/internal/config"
@@ -40,12 +41,12 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 		return "", exit.UsageErrorf(next, "no %s while completing", spec.Key)
 	}
 	if spec.FromStdin {
-		v, err := prompt.ReadLine(f.IOStreams.In)
+		v, err := prompt.ReadNonEmptyLine(f.IOStreams.In)
+		if errors.Is(err, prompt.ErrNoInput) || errors.Is(err, prompt.ErrEmptyLine) {
+			return "", exit.UsageErrorf("pipe the secret on stdin, e.g. printenv NAME | diagctl ... "+spec.StdinFlag, "%s: %v", spec.StdinFlag, err)
+		}
 		if err != nil {
 			return "", exit.Wrapf(err, exit.Failure, "", "cannot read %s", spec.StdinFlag)
-		}
-		if v == "" {
-			return "", exit.UsageErrorf("pipe the secret on stdin, e.g. printenv NAME | diagctl ... "+spec.StdinFlag, "%s: stdin was empty", spec.StdinFlag)
 		}
 		return v, nil
 	}
@@ -53,10 +54,10 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if v := cfg.String(spec.Key); v != "" || spec.Optional {
-		return v, nil
+	if v, err := cfg.Secret(spec.Key); err != nil || v != "" || spec.Optional {
+		return v, err
 	}
-	if f.IOStreams.CanPrompt() && f.Prompter != nil {
+	if f.Prompter != nil && f.Prompter.CanPrompt() {
 		ctx := f.Context
 		if ctx == nil {
 			ctx = context.Background()
@@ -70,5 +71,5 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 		}
 		return v, nil
 	}
-	return "", exit.UsageErrorf(next, "no %s: stdin is not a terminal, so diagctl cannot prompt", spec.Key)
+	return "", exit.UsageErrorf(next, "no %s, and no terminal to prompt on (stdin is not one, and there is no controlling terminal)", spec.Key)
 }

@@ -17,10 +17,9 @@ import (
 func secretFactory(t *testing.T, content string, env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	if content != "" {
-		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	// Always there: a file named by --config must exist.
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	ios, in, _, errOut := iostreams.Test()
 	f := NewFactory(ios, func(k string) string { return env[k] }, "test", context.Background())

@@ -30,9 +30,13 @@ type Config struct {
 	profile string
 	exists  bool
 	mode    fs.FileMode
-	v       *viper.Viper
-	getenv  func(string) string
-	flags   map[string]*pflag.Flag
+	// openSecrets: the file holds a secret and others can read it. Its
+	// secrets are then not used, but the rest of it is, and set/unset
+	// still work so that the user can fix it.
+	openSecrets bool
+	v           *viper.Viper
+	getenv      func(string) string
+	flags       map[string]*pflag.Flag
 }
 
 // DefaultPath is DIAGCTL_CONFIG, else $XDG_CONFIG_HOME/diagctl/config.yaml,
@@ -56,8 +60,9 @@ func DefaultPath(getenv func(string) string) string {
 
 var profileName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// Load reads the file at path (a missing file is an empty configuration)
-// and refuses a file that holds a secret and is readable by others.
+// Load reads the file at path (a missing file is an empty configuration:
+// see Exists). A file that holds a secret and is readable by others loads,
+// but its secrets are refused (see Secret).
 func Load(path, profile string, getenv func(string) string) (*Config, error) {
 	c := &Config{path: path, profile: profile, getenv: getenv, flags: map[string]*pflag.Flag{}, v: viper.New()}
 	c.v.SetConfigType("yaml")
@@ -82,9 +87,7 @@ func Load(path, profile string, getenv func(string) string) (*Config, error) {
 		if err := c.v.ReadConfig(bytes.NewReader(data)); err != nil {
 			return nil, exit.Wrap(err, exit.Usage, "config file "+path+" is not valid YAML", "fix the file, or point --config elsewhere")
 		}
-		if err := c.checkSecretPermissions(); err != nil {
-			return nil, err
-		}
+		c.openSecrets = c.mode&0o077 != 0 && c.holdsSecret()
 	}
 	// A profile written as "prod:" with nothing under it yet is defined.
 	if profile != "" && !slices.Contains(c.Profiles(), strings.ToLower(profile)) {
@@ -101,6 +104,34 @@ func (c *Config) profileHint() string {
 	return "known profiles: " + strings.Join(names, ", ")
 }
 
+// ProfileNames lists the profiles defined in the file at path, for shell
+// completion: it reads nothing but the names, uses no secret, and a
+// missing, unreadable or broken file simply has none.
+func ProfileNames(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	return profileNamesIn(data)
+}
+
+func profileNamesIn(data []byte) []string {
+	var doc struct {
+		Profiles map[string]yaml.Node `yaml:"profiles"`
+	}
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Profiles))
+	for k := range doc.Profiles {
+		if profileName.MatchString(k) {
+			names = append(names, strings.ToLower(k))
+		}
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
+}
+
 // Profiles lists the profile names defined in the file.
 func (c *Config) Profiles() []string {
 	m := c.v.GetStringMap("profiles")
@@ -112,14 +143,40 @@ func (c *Config) Profiles() []string {
 	return names
 }
 
-// checkSecretPermissions refuses a file that stores a secret and can be
-// read by group or others: anybody on the machine could take it.
-func (c *Config) checkSecretPermissions() error {
-	if c.mode&0o077 == 0 || !c.holdsSecret() {
+// Exists tells whether the file was there when loaded (or has been
+// written since).
+func (c *Config) Exists() bool { return c.exists }
+
+// RequireFile is the error for a config file that was named explicitly
+// (by --config or DIAGCTL_CONFIG, said in origin) and does not exist: a
+// typo in the name must not silently mean "no settings".
+func (c *Config) RequireFile(origin string) error {
+	if c.exists {
+		return nil
+	}
+	return exit.UsageErrorf("check the name, or create the file with: diagctl --config "+c.path+" config set KEY VALUE",
+		"config file %s (from %s) does not exist", c.path, origin)
+}
+
+// OpenSecretsError is the refusal of a secret from a file that group or
+// others can read (anybody on the machine could take it), or nil.
+func (c *Config) OpenSecretsError() error {
+	if !c.openSecrets {
 		return nil
 	}
 	return exit.Errorf(exit.Usage, "run: chmod 600 "+c.path,
-		"config file %s holds a secret but is readable by others (mode %04o)", c.path, c.mode)
+		"config file %s holds a secret but is readable by others (mode %04o): its secrets are not used", c.path, c.mode)
+}
+
+// Secret resolves a secret setting like Get, but refuses one that would
+// come from a file readable by others. From a flag or the environment it
+// is used whatever the file's mode.
+func (c *Config) Secret(key string) (string, error) {
+	v := c.Get(key)
+	if v.Refused != nil {
+		return "", v.Refused
+	}
+	return v.Value, nil
 }
 
 func (c *Config) holdsSecret() bool {
@@ -187,6 +244,9 @@ type Value struct {
 	Value  string
 	Source string // "flag --x", "env NAME", "profile P", "file", "default", or "" when unset
 	Secret bool
+	// Refused: a secret found in a file readable by others; Value is
+	// then empty and this says why.
+	Refused error
 }
 
 // FromFile tells whether the value came from the config file (top level
@@ -212,15 +272,22 @@ func (c *Config) Get(key string) Value {
 	if c.profile != "" {
 		if k := "profiles." + c.profile + "." + key; c.v.IsSet(k) {
 			v.Value, v.Source = c.v.GetString(k), "profile "+c.profile
-			return v
+			return c.refuseOpenSecret(v)
 		}
 	}
 	if c.v.IsSet(key) {
 		v.Value, v.Source = c.v.GetString(key), "file"
-		return v
+		return c.refuseOpenSecret(v)
 	}
 	if s.Default != "" {
 		v.Value, v.Source = s.Default, "default"
+	}
+	return v
+}
+
+func (c *Config) refuseOpenSecret(v Value) Value {
+	if v.Secret && c.openSecrets {
+		v.Value, v.Refused = "", c.OpenSecretsError()
 	}
 	return v
 }
@@ -264,11 +331,17 @@ func (c *Config) Set(key, value string) error {
 }
 
 // Unset removes key from the file (from the selected profile when one is
-// selected). Removing a key that is not there is not an error.
-func (c *Config) Unset(key string) error {
-	return c.edit(func(root *yaml.Node) {
-		deleteNode(root, c.fileKey(key))
+// selected) and tells whether it was there; removing a key that is not
+// there is not an error. A profile whose last key goes stays, empty: it
+// is still defined, and --profile NAME keeps working.
+func (c *Config) Unset(key string) (removed bool, err error) {
+	err = c.edit(func(root *yaml.Node) {
+		removed = deleteNode(root, c.fileKey(key))
+		if removed && c.profile != "" {
+			ensureMapping(root, []string{"profiles", c.profile})
+		}
 	})
+	return removed, err
 }
 
 func (c *Config) fileKey(key string) []string {

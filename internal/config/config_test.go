@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -204,33 +205,46 @@ func TestMissingFileIsEmpty(t *testing.T) {
 
 func TestSecretFilePermissions(t *testing.T) {
 	tests := []struct {
-		name    string
-		content string
-		mode    os.FileMode
-		refused bool
+		name         string
+		content      string
+		mode         os.FileMode
+		profile, key string
+		refused      bool
 	}{
-		{"secret 0644 refused", "sandbox:\n  password: s3cret\n", 0o644, true},
-		{"secret 0640 refused", "logs:\n  token: t\n", 0o640, true},
-		{"secret 0604 refused", "symbols:\n  token: t\n", 0o604, true},
-		{"secret 0600 accepted", "sandbox:\n  password: s3cret\n", 0o600, false},
-		{"secret 0400 accepted", "report-task:\n  api-key: k\n", 0o400, false},
-		{"no secret 0644 accepted", "sandbox:\n  server: x\n  user: u\n", 0o644, false},
-		{"secret only in a profile refused", "sandbox:\n  server: x\nprofiles:\n  prod:\n    logs:\n      token: t\n", 0o644, true},
-		{"secret only in a mixed-case profile refused", "profiles:\n  Prod:\n    Report-Task:\n      API-Key: k\n", 0o644, true},
-		{"secret key in mixed case refused", "Sandbox:\n  Password: s3cret\n", 0o644, true},
+		{"secret 0644 refused", "sandbox:\n  password: s3cret\n", 0o644, "", "sandbox.password", true},
+		{"secret 0640 refused", "logs:\n  token: t\n", 0o640, "", "logs.token", true},
+		{"secret 0604 refused", "symbols:\n  token: t\n", 0o604, "", "symbols.token", true},
+		{"secret 0600 accepted", "sandbox:\n  password: s3cret\n", 0o600, "", "sandbox.password", false},
+		{"secret 0400 accepted", "report-task:\n  api-key: k\n", 0o400, "", "report-task.api-key", false},
+		{"no secret 0644 accepted", "sandbox:\n  server: x\n  user: u\n", 0o644, "", "", false},
+		{"secret only in a profile refused", "sandbox:\n  server: x\nprofiles:\n  prod:\n    logs:\n      token: t\n", 0o644, "prod", "logs.token", true},
+		{"secret only in a mixed-case profile refused", "profiles:\n  Prod:\n    Report-Task:\n      API-Key: k\n", 0o644, "prod", "report-task.api-key", true},
+		{"secret key in mixed case refused", "Sandbox:\n  Password: s3cret\n", 0o644, "", "sandbox.password", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.content, tt.mode)
-			_, err := Load(path, "", envMap(nil))
-			if !tt.refused {
-				if err != nil {
-					t.Fatalf("refused: %v", err)
+			// The file loads either way: what is not a secret is used,
+			// and set/unset can fix it.
+			c := mustLoad(t, path, tt.profile, nil)
+			if tt.key == "" {
+				if err := c.OpenSecretsError(); err != nil {
+					t.Fatalf("no secret in the file, yet: %v", err)
+				}
+				if c.String("sandbox.server") != "x" {
+					t.Errorf("setting not used: %q", c.String("sandbox.server"))
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("a secret in a file readable by others was accepted")
+			v, err := c.Secret(tt.key)
+			if !tt.refused {
+				if err != nil || v == "" {
+					t.Fatalf("refused: %q, %v", v, err)
+				}
+				return
+			}
+			if err == nil || v != "" || c.String(tt.key) != "" {
+				t.Fatalf("secret %s from a file readable by others handed out: %q, %v, %q", tt.key, v, err, c.String(tt.key))
 			}
 			if exit.Code(err) != exit.Usage {
 				t.Errorf("exit status %d, want %d", exit.Code(err), exit.Usage)
@@ -242,6 +256,18 @@ func TestSecretFilePermissions(t *testing.T) {
 				t.Errorf("error does not name the file: %v", err)
 			}
 		})
+	}
+}
+
+// A secret from the environment is used even when the file's own are not.
+func TestOpenSecretFileEnvironmentStillWorks(t *testing.T) {
+	path := writeConfig(t, "sandbox:\n  server: srv\n  password: filepw\n", 0o644)
+	c := mustLoad(t, path, "", map[string]string{"DIAGCTL_SANDBOX_PASSWORD": "envpw"})
+	if v, err := c.Secret("sandbox.password"); err != nil || v != "envpw" {
+		t.Errorf("Secret = %q, %v; want the environment's", v, err)
+	}
+	if c.String("sandbox.server") != "srv" {
+		t.Errorf("non-secret setting not used: %q", c.String("sandbox.server"))
 	}
 }
 
@@ -511,16 +537,27 @@ func TestEditProfileCreatesProfile(t *testing.T) {
 	}
 }
 
-func TestUnsetPrunes(t *testing.T) {
+func unset(t *testing.T, c *Config, key string) bool {
+	t.Helper()
+	removed, err := c.Unset(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return removed
+}
+
+// Unset prunes the mappings it empties, but a profile stays defined (empty)
+// when its last key goes: --profile NAME must keep working.
+func TestUnsetPrunesButKeepsProfiles(t *testing.T) {
 	path := writeConfig(t, "sandbox:\n  server: top\n  user: u\nprofiles:\n  prod:\n    logs:\n      region: r1\n  lab:\n    logs:\n      region: r2\n", 0o600)
 	c := mustLoad(t, path, "prod", nil)
-	if err := c.Unset("logs.region"); err != nil {
-		t.Fatal(err)
+	if !unset(t, c, "logs.region") {
+		t.Error("Unset of a key that was there said it was not")
 	}
 	m := readYAML(t, path)
 	profiles := m["profiles"].(map[string]any)
-	if _, ok := profiles["prod"]; ok {
-		t.Errorf("empty profile not pruned: %v", profiles)
+	if p, ok := profiles["prod"]; !ok || len(p.(map[string]any)) != 0 {
+		t.Errorf("profile prod after its last key went: %v", profiles)
 	}
 	if _, ok := profiles["lab"]; !ok {
 		t.Errorf("other profile removed: %v", profiles)
@@ -528,19 +565,20 @@ func TestUnsetPrunes(t *testing.T) {
 	if c.Get("logs.region").Value != "" {
 		t.Errorf("in-memory value survived Unset: %+v", c.Get("logs.region"))
 	}
+	mustLoad(t, path, "prod", nil) // still defined
 
 	c = mustLoad(t, path, "", nil)
-	// Removing a key that is not there is not an error, and a non-map in
-	// the way is left alone.
-	if err := c.Unset("logs.token"); err != nil {
-		t.Fatal(err)
+	// Removing a key that is not there is not an error, says so, and a
+	// non-map in the way is left alone.
+	if unset(t, c, "logs.token") {
+		t.Error("Unset of a missing key said it removed it")
 	}
-	if err := c.Unset("sandbox.server.deeper"); err != nil {
-		t.Fatal(err)
+	if unset(t, c, "sandbox.server.deeper") {
+		t.Error("Unset through a scalar said it removed something")
 	}
 	for _, k := range []string{"sandbox.server", "sandbox.user"} {
-		if err := c.Unset(k); err != nil {
-			t.Fatal(err)
+		if !unset(t, c, k) {
+			t.Errorf("Unset(%s) said it was not there", k)
 		}
 	}
 	m = readYAML(t, path)
@@ -548,20 +586,17 @@ func TestUnsetPrunes(t *testing.T) {
 		t.Errorf("empty sandbox map not pruned: %v", m)
 	}
 	c = mustLoad(t, path, "lab", nil)
-	if err := c.Unset("logs.region"); err != nil {
-		t.Fatal(err)
+	unset(t, c, "logs.region")
+	if got := mustLoad(t, path, "", nil).Profiles(); !slices.Equal(got, []string{"lab", "prod"}) {
+		t.Errorf("profiles after removing every key: %v", got)
 	}
-	if m := readYAML(t, path); len(m) != 0 {
-		t.Errorf("file not empty after removing everything: %v", m)
-	}
-	mustLoad(t, path, "", nil)
 }
 
 func TestUnsetWithoutFileCreatesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "diagctl")
 	path := filepath.Join(dir, "config.yaml")
 	c := mustLoad(t, path, "", nil)
-	if err := c.Unset("sandbox.server"); err != nil {
+	if _, err := c.Unset("sandbox.server"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -609,6 +644,36 @@ func FuzzEnvNameLookup(f *testing.F) {
 			}
 			if s2, ok2 := Lookup(strings.ToUpper(s.Key)); !ok2 || s2.Key != s.Key {
 				t.Fatalf("Lookup not case-insensitive for %q", s.Key)
+			}
+		}
+	})
+}
+
+func TestProfileNames(t *testing.T) {
+	path := writeConfig(t, "profiles:\n  prod:\n    logs:\n      token: t\n  Lab: {}\n  PROD: {}\n  'bad name': {}\n", 0o644)
+	if got := ProfileNames(path); !slices.Equal(got, []string{"lab", "prod"}) {
+		t.Errorf("ProfileNames = %q", got)
+	}
+	for _, content := range []string{"", ": not yaml [", "profiles: 3\n", "- a\n"} {
+		if got := ProfileNames(writeConfig(t, content, 0o600)); len(got) != 0 {
+			t.Errorf("ProfileNames of %q = %q", content, got)
+		}
+	}
+	if got := ProfileNames(filepath.Join(t.TempDir(), "none.yaml")); got != nil {
+		t.Errorf("ProfileNames of a missing file = %q", got)
+	}
+}
+
+// Completion parses whatever the file holds: it must never panic and
+// offer only names --profile accepts.
+func FuzzProfileNames(f *testing.F) {
+	for _, s := range []string{"profiles:\n  prod: {}\n", "profiles: [a]\n", "profiles:\n  ? [x]\n  : y\n", "&a [*a]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, n := range profileNamesIn(data) {
+			if !profileName.MatchString(n) || n != strings.ToLower(n) {
+				t.Fatalf("offered %q", n)
 			}
 		}
 	})

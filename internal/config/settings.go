@@ -9,6 +9,9 @@ type Setting struct {
 	Secret  bool     // never printed; its presence makes file permissions matter
 	Default string
 	Help    string
+	// Values lists the only values the key takes (booleans, enums), for
+	// completion; nil for free text.
+	Values []string
 }
 
 // services whose settings all take ca-cert and insecure as well.
@@ -35,7 +38,7 @@ func buildSettings() []Setting {
 		{Key: "symbols.organization", Help: "Azure DevOps organization"},
 		{Key: "symbols.url", Default: "https://artifacts.dev.azure.com", Help: "symbol service URL"},
 		{Key: "symbols.token", Secret: true, Env: []string{"DIAGCTL_SYMBOLS_TOKEN", "AZURE_DEVOPS_EXT_PAT"}, Help: "PAT, or Entra token with auth bearer"},
-		{Key: "symbols.auth", Default: "pat", Help: "pat or bearer"},
+		{Key: "symbols.auth", Default: "pat", Help: "pat or bearer", Values: []string{"pat", "bearer"}},
 		{Key: "report-task.server", Help: "Pangeo Radar host or URL"},
 		{Key: "report-task.user-id", Help: "user id sent as Pgr-User-Id"},
 		{Key: "report-task.api-key", Secret: true, Help: "API key sent as PgrApiKey"},
@@ -43,7 +46,7 @@ func buildSettings() []Setting {
 	for _, svc := range services {
 		s = append(s,
 			Setting{Key: svc + ".ca-cert", Help: "extra PEM bundle to trust for " + svc},
-			Setting{Key: svc + ".insecure", Help: "skip TLS verification for " + svc + " (true/false)"},
+			Setting{Key: svc + ".insecure", Help: "skip TLS verification for " + svc + " (true/false)", Values: []string{"true", "false"}},
 		)
 	}
 	for i := range s {

@@ -58,23 +58,42 @@ func setNode(m *yaml.Node, path []string, value *yaml.Node) {
 	m.Content = append(m.Content, scalar(last), value)
 }
 
-// deleteNode removes path, then any mapping it leaves empty.
-func deleteNode(m *yaml.Node, path []string) {
+// deleteNode removes path, then any mapping it leaves empty, and tells
+// whether path was there.
+func deleteNode(m *yaml.Node, path []string) bool {
 	i := find(m, path[0])
 	if i < 0 {
-		return
+		return false
 	}
 	if len(path) > 1 {
 		child := m.Content[i]
 		if child.Kind != yaml.MappingNode {
-			return
+			return false
 		}
-		deleteNode(child, path[1:])
+		if !deleteNode(child, path[1:]) {
+			return false
+		}
 		if len(child.Content) > 0 {
-			return
+			return true
 		}
 	}
 	m.Content = append(m.Content[:i-1], m.Content[i+1:]...)
+	return true
+}
+
+// ensureMapping makes path an (empty if new) mapping, creating what is
+// missing on the way.
+func ensureMapping(m *yaml.Node, path []string) {
+	for _, p := range path {
+		i := find(m, p)
+		if i < 0 {
+			m.Content = append(m.Content, scalar(p), &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+			i = len(m.Content) - 1
+		} else if m.Content[i].Kind != yaml.MappingNode {
+			return
+		}
+		m = m.Content[i]
+	}
 }
 
 func scalar(s string) *yaml.Node {

@@ -31,7 +31,7 @@ logs:
 	if err := c.Set("sandbox.insecure", "true"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Unset("logs.region"); err != nil {
+	if _, err := c.Unset("logs.region"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(path)

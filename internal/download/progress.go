@@ -34,12 +34,13 @@ func (a *aggregate) report(n int64) {
 	}
 }
 
-// shortID keeps progress descriptions short.
+// shortID labels a progress bar: the end of the ID, which tells IDs apart
+// (the fixtures, and a run's tasks, often share their first characters).
 func shortID(id string) string {
 	if len(id) <= 12 {
 		return id
 	}
-	return id[:8] + "…"
+	return "…" + id[len(id)-8:]
 }
 
 // Progress is decided here, for the whole run: one aggregate display

@@ -3,7 +3,7 @@ package emulator
 import (
 	"fmt"
 	"io"
-	"strings"
+	"strconv"
 )
 
 // Env returns the environment that points diagctl at an emulator serving at
@@ -140,9 +140,14 @@ func humanSize(n int64) string {
 		suffix string
 		size   int64
 	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.size && n%u.size == 0 {
+		switch {
+		case n >= u.size && n%u.size == 0:
 			return fmt.Sprintf("%d %s", n/u.size, u.suffix)
+		case n >= u.size:
+			// A decimal size (--big-size 2GB) is not a whole number of
+			// binary units: show it to three significant figures.
+			return strconv.FormatFloat(float64(n)/float64(u.size), 'f', max(0, 3-len(strconv.FormatInt(n/u.size, 10))), 64) + " " + u.suffix
 		}
 	}
-	return strings.TrimSpace(fmt.Sprintf("%d B", n))
+	return fmt.Sprintf("%d B", n)
 }

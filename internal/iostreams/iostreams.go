@@ -18,7 +18,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stdinTTY, stdoutTTY, stderrTTY bool
-	stdinFd                        int
+	stdinFd, stderrFd              int
 
 	// Quiet: nothing on stderr but errors. NoProgress: no bar or spinner.
 	Quiet      bool
@@ -38,6 +38,7 @@ func System() *IOStreams {
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 		stdinFd:   int(os.Stdin.Fd()),
+		stderrFd:  int(os.Stderr.Fd()),
 	}
 }
 
@@ -46,7 +47,7 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 // Test returns streams backed by buffers; none of them is a terminal.
 func Test() (s *IOStreams, in *bytes.Buffer, out *bytes.Buffer, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, stdinFd: -1}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, stdinFd: -1, stderrFd: -1}, in, out, errOut
 }
 
 func (s *IOStreams) IsStdinTTY() bool  { return s.stdinTTY }
@@ -63,6 +64,20 @@ func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 
 // SetStdinFd sets the descriptor used for no-echo prompts.
 func (s *IOStreams) SetStdinFd(fd int) { s.stdinFd = fd }
+
+// SetStderrFd sets the descriptor whose terminal width the bar fits.
+func (s *IOStreams) SetStderrFd(fd int) { s.stderrFd = fd }
+
+// TerminalWidth is the width of the terminal on stderr, asked afresh each
+// time so that the bar follows a resize; 80 when it cannot be known.
+func (s *IOStreams) TerminalWidth() int {
+	if s.stderrFd >= 0 {
+		if w, _, err := term.GetSize(s.stderrFd); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 80
+}
 
 // CanPrompt tells whether a secret may be asked for interactively: stdin
 // must be a terminal (the label goes to stderr, which may be redirected).

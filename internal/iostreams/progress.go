@@ -5,52 +5,56 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
 )
 
 // Progress counts transferred bytes. Add is a single atomic add so that it
-// never slows the receive path; a separate ticker redraws the bar.
+// never slows the receive path; a separate ticker redraws the bar, laid
+// out afresh for the terminal's width each time (progressLine).
 type Progress struct {
 	done    atomic.Int64
 	total   atomic.Int64
-	bar     *progressbar.ProgressBar
+	label   string
+	w       io.Writer
+	width   func() int
+	start   time.Time
+	samples []sample // recent (time, bytes) pairs, for the rate
+	frame   int
+	drawn   bool // the bar's line holds something to clear
 	stop    chan struct{}
 	stopped sync.WaitGroup
 	once    sync.Once
 	drawing sync.Mutex // a redraw and a Note never interleave
 }
 
-// redrawEvery bounds how often the bar is drawn, whatever the transfer rate.
-const redrawEvery = 150 * time.Millisecond
+type sample struct {
+	at   time.Time
+	done int64
+}
+
+const (
+	// redrawEvery bounds how often the bar is drawn, whatever the rate.
+	redrawEvery = 150 * time.Millisecond
+	// A rate is shown once the transfer has run rateAfter (the first
+	// samples, taken while TCP and the disk warm up, read absurdly high),
+	// measured over the last rateWindow.
+	rateAfter  = time.Second
+	rateWindow = 5 * time.Second
+)
 
 // NewProgress starts a progress display for a transfer of total bytes
-// (total <= 0: unknown, a spinner). When progress is not enabled it returns
-// a counter that draws nothing, so callers never need to check.
-func (s *IOStreams) NewProgress(total int64, description string) *Progress {
-	p := &Progress{stop: make(chan struct{})}
+// (total <= 0: unknown, a spinner), labelled label (keep it short: a file
+// name or the distinctive end of an ID). When progress is not enabled it
+// returns a counter that draws nothing, so callers never need to check.
+func (s *IOStreams) NewProgress(total int64, label string) *Progress {
+	p := &Progress{stop: make(chan struct{}), label: label}
 	p.total.Store(total)
 	if !s.ProgressEnabled() {
 		return p
 	}
-	max := total
-	if max <= 0 {
-		max = -1
-	}
-	p.bar = progressbar.NewOptions64(max,
-		progressbar.OptionSetWriter(s.ErrOut),
-		progressbar.OptionSetVisibility(true),
-		progressbar.OptionSetDescription(description),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowTotalBytes(true),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(redrawEvery),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionUseANSICodes(true),
-	)
+	p.w, p.width, p.start = s.ErrOut, s.TerminalWidth, time.Now()
+	// The first frame at once: a person sees that work has started even
+	// when it ends before the first tick.
+	p.draw(p.start)
 	p.stopped.Add(1)
 	go p.redraw()
 	return p
@@ -60,12 +64,7 @@ func (s *IOStreams) NewProgress(total int64, description string) *Progress {
 func (p *Progress) Add(n int64) { p.done.Add(n) }
 
 // SetTotal changes the expected size once it is known.
-func (p *Progress) SetTotal(n int64) {
-	p.total.Store(n)
-	if p.bar != nil && n > 0 {
-		p.bar.ChangeMax64(n)
-	}
-}
+func (p *Progress) SetTotal(n int64) { p.total.Store(n) }
 
 // Done returns the bytes counted so far.
 func (p *Progress) Done() int64 { return p.done.Load() }
@@ -76,13 +75,41 @@ func (p *Progress) redraw() {
 	defer t.Stop()
 	for {
 		select {
-		case <-t.C:
+		case now := <-t.C:
 			p.drawing.Lock()
-			_ = p.bar.Set64(p.done.Load())
+			p.draw(now)
 			p.drawing.Unlock()
 		case <-p.stop:
 			return
 		}
+	}
+}
+
+// draw writes the bar over its own line: carriage return, the line, and
+// erase-to-end-of-line for whatever a longer previous line left.
+func (p *Progress) draw(now time.Time) {
+	done := p.done.Load()
+	p.samples = append(p.samples, sample{now, done})
+	for len(p.samples) > 2 && now.Sub(p.samples[1].at) >= rateWindow {
+		p.samples = p.samples[1:]
+	}
+	var rate float64
+	if first := p.samples[0]; now.Sub(p.start) >= rateAfter && now.Sub(first.at) > 0 {
+		rate = float64(done-first.done) / now.Sub(first.at).Seconds()
+	}
+	p.frame++
+	line := progressLine(progressState{
+		label: p.label, done: done, total: p.total.Load(), rate: rate,
+		spinner: p.frame,
+	}, p.width())
+	_, _ = io.WriteString(p.w, "\r"+line+"\x1b[K")
+	p.drawn = true
+}
+
+func (p *Progress) clear() {
+	if p.drawn {
+		_, _ = io.WriteString(p.w, "\r\x1b[K")
+		p.drawn = false
 	}
 }
 
@@ -91,10 +118,10 @@ func (p *Progress) Finish() {
 	p.once.Do(func() {
 		close(p.stop)
 		p.stopped.Wait()
-		if p.bar != nil {
-			_ = p.bar.Set64(p.done.Load())
-			_ = p.bar.Finish()
-			_ = p.bar.Clear()
+		if p.w != nil {
+			p.drawing.Lock()
+			p.clear()
+			p.drawing.Unlock()
 		}
 	})
 }
@@ -104,18 +131,15 @@ func (p *Progress) Finish() {
 func (p *Progress) Note(w io.Writer, line string) {
 	p.drawing.Lock()
 	defer p.drawing.Unlock()
-	if p.bar != nil {
-		_ = p.bar.Clear()
+	if p.w != nil {
+		p.clear()
 	}
 	_, _ = io.WriteString(w, line)
 }
 
 // Describe changes the text before the bar (e.g. a count of files done).
 func (p *Progress) Describe(description string) {
-	if p.bar == nil {
-		return
-	}
 	p.drawing.Lock()
 	defer p.drawing.Unlock()
-	p.bar.Describe(description)
+	p.label = description
 }

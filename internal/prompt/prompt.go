@@ -8,33 +8,94 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
-// Prompter asks the user for secrets through the process's streams.
+// Prompter asks the user for secrets. Like ssh and sudo it prompts on the
+// controlling terminal when there is one, so that a prompt reaches the
+// person even with stderr redirected (2>/dev/null) and works with stdin a
+// pipe (--from-file -). Without one it falls back on stdin and stderr.
+// It can be called again (a second try after a wrong password).
 type Prompter struct {
 	IO *iostreams.IOStreams
+	// OpenTTY opens the controlling terminal (ControllingTerminal); nil
+	// means prompt on stdin and stderr only, as tests want.
+	OpenTTY func() (*os.File, error)
 }
 
-// Secret writes label to stderr and reads a line from the terminal without
-// echoing it. If ctx is cancelled meanwhile (Ctrl-C), the terminal is put
-// back as it was and the context's cause is returned.
+// ControllingTerminal opens /dev/tty, the process's controlling terminal;
+// it fails when there is none (cron, CI, setsid, Windows).
+func ControllingTerminal() (*os.File, error) {
+	return os.OpenFile("/dev/tty", os.O_RDWR, 0)
+}
+
+// tty opens the controlling terminal, or returns nil.
+func (p *Prompter) tty() *os.File {
+	if p.OpenTTY == nil {
+		return nil
+	}
+	f, err := p.OpenTTY()
+	if err != nil {
+		return nil
+	}
+	if !term.IsTerminal(int(f.Fd())) {
+		f.Close()
+		return nil
+	}
+	return f
+}
+
+// CanPrompt tells whether Secret can ask the person: never while
+// answering a completion request; else when there is a controlling
+// terminal, or stdin is one.
+func (p *Prompter) CanPrompt() bool {
+	if p.IO.InCompletion {
+		return false
+	}
+	if f := p.tty(); f != nil {
+		f.Close()
+		return true
+	}
+	return p.IO.CanPrompt()
+}
+
+// Secret writes label and reads a line without echoing it: on the
+// controlling terminal when there is one, else on stdin (a terminal) with
+// the label on stderr. If ctx is cancelled meanwhile (Ctrl-C), the
+// terminal is put back as it was and the context's cause is returned.
 func (p *Prompter) Secret(ctx context.Context, label string) (string, error) {
-	if !p.IO.CanPrompt() {
-		return "", errors.New("no terminal to prompt on")
+	if p.IO.InCompletion {
+		return "", errors.New("no prompt while completing")
 	}
 	if ctx.Err() != nil {
 		return "", interrupted(ctx)
 	}
-	fd := p.IO.StdinFd()
+	var fd int
+	var show io.Writer
+	tty := p.tty()
+	switch {
+	case tty != nil:
+		fd, show = int(tty.Fd()), tty
+	case p.IO.CanPrompt():
+		fd, show = p.IO.StdinFd(), p.IO.ErrOut
+	default:
+		return "", errors.New("no terminal to prompt on")
+	}
 	read, restore, err := noEchoReader(fd)
 	if err != nil {
+		if tty != nil {
+			tty.Close()
+		}
 		return "", fmt.Errorf("cannot prompt: %w", err)
 	}
-	fmt.Fprint(p.IO.ErrOut, label)
+	fmt.Fprint(show, label)
 	type result struct {
 		s   string
 		err error
@@ -42,21 +103,27 @@ func (p *Prompter) Secret(ctx context.Context, label string) (string, error) {
 	done := make(chan result, 1)
 	go func() {
 		s, err := read()
+		// The descriptor is read directly: keep its file (and so the
+		// descriptor number) alive until the read is over.
+		runtime.KeepAlive(tty)
 		done <- result{s, err}
 	}()
 	select {
 	case r := <-done:
 		restore()
-		fmt.Fprintln(p.IO.ErrOut)
+		fmt.Fprintln(show)
+		if tty != nil {
+			tty.Close()
+		}
 		if r.err != nil {
 			return "", fmt.Errorf("cannot read from the terminal: %w", r.err)
 		}
 		return r.s, nil
 	case <-ctx.Done():
-		// The reading goroutine stays blocked until a line comes; the
-		// process is about to end anyway.
+		// The reading goroutine stays blocked until a line comes (so the
+		// terminal is not closed under it); the process is about to end.
 		restore()
-		fmt.Fprintln(p.IO.ErrOut)
+		fmt.Fprintln(show)
 		return "", interrupted(ctx)
 	}
 }

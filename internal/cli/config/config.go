@@ -3,8 +3,10 @@ package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,11 +45,34 @@ func keyHelp() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// completeKeys completes the KEY of get and unset; completeKeyValue the
+// KEY and then the VALUE of set, for keys with a fixed set of values.
+// Neither reads the config file.
 func completeKeys(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return config.Keys(), cobra.ShellCompDirectiveNoFileComp
+	return keyCompletions(), cobra.ShellCompDirectiveNoFileComp
+}
+
+func completeKeyValue(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	switch len(args) {
+	case 0:
+		return keyCompletions(), cobra.ShellCompDirectiveNoFileComp
+	case 1:
+		if s, ok := config.Lookup(args[0]); ok {
+			return s.Values, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
+}
+
+func keyCompletions() []string {
+	out := make([]string, len(config.Settings))
+	for i, s := range config.Settings {
+		out[i] = s.Key + "\t" + s.Help
+	}
+	return out
 }
 
 func knownKey(key string) (config.Setting, error) {
@@ -96,9 +121,14 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			for _, k := range cfg.UnknownKeys() {
 				fmt.Fprintf(f.IOStreams.Info(), "warning: %s: unknown key %q is ignored\n", cfg.Path(), k)
 			}
+			warnOpenSecrets(f, cfg)
 			var entries []listEntry
 			for _, v := range cfg.List() {
-				entries = append(entries, listEntry{Key: v.Key, Value: shown(v), Source: v.Source})
+				source := v.Source
+				if v.Refused != nil {
+					source += " (not used: file readable by others)"
+				}
+				entries = append(entries, listEntry{Key: v.Key, Value: shown(v), Source: source})
 			}
 			if f.Globals.JSON {
 				return writeJSON(f.IOStreams.Out, entries)
@@ -109,6 +139,13 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			return tab.Print()
 		},
+	}
+}
+
+// warnOpenSecrets says why the file's secrets are ignored, and how to fix it.
+func warnOpenSecrets(f *cmdutil.Factory, cfg *config.Config) {
+	if err := cfg.OpenSecretsError(); err != nil {
+		fmt.Fprintf(f.IOStreams.Info(), "warning: %v\nhint: %s\n", err, exit.Hint(err))
 	}
 }
 
@@ -136,8 +173,11 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			v := cfg.Get(strings.ToLower(args[0]))
+			if v.Refused != nil {
+				return v.Refused
+			}
 			if v.Value == "" {
-				return exit.Errorf(exit.Failure, "set it with: diagctl config set "+v.Key+" VALUE", "%s is not set", v.Key)
+				return exit.Errorf(exit.Failure, howToSet(v.Key), "%s is not set", v.Key)
 			}
 			if f.Globals.JSON {
 				return writeJSON(f.IOStreams.Out, listEntry{Key: v.Key, Value: shown(v), Source: v.Source})
@@ -146,6 +186,16 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// howToSet is the next step for a setting that is not set. A secret is
+// never given as a VALUE (set refuses it): it is typed or piped.
+func howToSet(key string) string {
+	s, _ := config.Lookup(key)
+	if s.Secret {
+		return fmt.Sprintf("set %s, or store it with 'diagctl config set %s' (type it at the prompt, or pipe it on stdin)", s.Env[0], key)
+	}
+	return "set it with: diagctl config set " + key + " VALUE"
 }
 
 func newCmdSet(f *cmdutil.Factory) *cobra.Command {
@@ -161,7 +211,7 @@ out and type it at the prompt, or pipe it on stdin.`,
   diagctl --profile prod config set logs.region cn-north-4
   printenv LOGS_TOKEN | diagctl config set logs.token`,
 		Args:              cmdutil.RangeArgs(1, 2, "KEY [VALUE]"),
-		ValidArgsFunction: completeKeys,
+		ValidArgsFunction: completeKeyValue,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := knownKey(args[0])
 			if err != nil {
@@ -174,7 +224,7 @@ out and type it at the prompt, or pipe it on stdin.`,
 			if !s.Secret && len(args) == 1 {
 				return exit.FlagErrorf("config set %s needs a VALUE", s.Key)
 			}
-			cfg, err := f.ConfigForEdit()
+			cfg, err := f.ConfigForEdit(true)
 			if err != nil {
 				return err
 			}
@@ -188,15 +238,13 @@ out and type it at the prompt, or pipe it on stdin.`,
 				if _, err := config.ParseBool(value); err != nil {
 					return exit.UsageErrorf("use true or false", "%s must be true or false, not %q", s.Key, value)
 				}
+			} else if s.Values != nil && !slices.Contains(s.Values, value) {
+				return exit.UsageErrorf("use one of: "+strings.Join(s.Values, ", "), "%s must be one of %s, not %q", s.Key, strings.Join(s.Values, ", "), value)
 			}
 			if err := cfg.Set(s.Key, value); err != nil {
 				return err
 			}
-			where := cfg.Path()
-			if cfg.Profile() != "" {
-				where += " (profile " + cfg.Profile() + ")"
-			}
-			fmt.Fprintf(f.IOStreams.Info(), "set %s in %s\n", s.Key, where)
+			fmt.Fprintf(f.IOStreams.Info(), "set %s in %s\n", s.Key, where(cfg))
 			return nil
 		},
 	}
@@ -212,10 +260,14 @@ func newSecret(f *cmdutil.Factory, key string) (string, error) {
 	var err error
 	switch {
 	case !ios.IsStdinTTY():
-		if v, err = prompt.ReadLine(ios.In); err != nil {
+		v, err = prompt.ReadNonEmptyLine(ios.In)
+		if errors.Is(err, prompt.ErrNoInput) || errors.Is(err, prompt.ErrEmptyLine) {
+			return "", exit.UsageErrorf(next, "no value given for %s: %v", key, err)
+		}
+		if err != nil {
 			return "", exit.Wrap(err, exit.Failure, "cannot read "+key+" from stdin", "")
 		}
-	case ios.CanPrompt() && f.Prompter != nil:
+	case f.Prompter != nil && f.Prompter.CanPrompt():
 		ctx := f.Context
 		if ctx == nil {
 			ctx = context.Background()
@@ -232,6 +284,14 @@ func newSecret(f *cmdutil.Factory, key string) (string, error) {
 	return v, nil
 }
 
+// where names the file and, when one is being edited, the profile.
+func where(cfg *config.Config) string {
+	if cfg.Profile() != "" {
+		return cfg.Path() + " (profile " + cfg.Profile() + ")"
+	}
+	return cfg.Path()
+}
+
 func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:               "unset KEY",
@@ -243,14 +303,19 @@ func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := f.ConfigForEdit()
+			cfg, err := f.ConfigForEdit(false)
 			if err != nil {
 				return err
 			}
-			if err := cfg.Unset(s.Key); err != nil {
+			removed, err := cfg.Unset(s.Key)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IOStreams.Info(), "removed %s from %s\n", s.Key, cfg.Path())
+			if !removed {
+				fmt.Fprintf(f.IOStreams.Info(), "%s is not set in %s: nothing to remove\n", s.Key, where(cfg))
+				return nil
+			}
+			fmt.Fprintf(f.IOStreams.Info(), "removed %s from %s\n", s.Key, where(cfg))
 			return nil
 		},
 	}

@@ -320,7 +320,7 @@ func TestProfileSetAndUnset(t *testing.T) {
 	h.mustRun(t, "unset", "logs.region")
 	delete(h.env, "DIAGCTL_PROFILE")
 	data, _ := os.ReadFile(h.path)
-	if strings.Contains(string(data), "prod") || !strings.Contains(string(data), "cn-north-1") {
+	if !strings.Contains(string(data), "prod: {}") || !strings.Contains(string(data), "cn-north-1") {
 		t.Errorf("after unset in profile:\n%s", data)
 	}
 	// An unknown profile is an error for reading commands.
@@ -330,16 +330,48 @@ func TestProfileSetAndUnset(t *testing.T) {
 	}
 }
 
-func TestRefusesOpenSecretFile(t *testing.T) {
+// A file holding a secret and readable by others: its secrets are not
+// used, everything else works, and set/unset can fix it.
+func TestOpenSecretFile(t *testing.T) {
 	h := newHarness(t)
 	os.MkdirAll(filepath.Dir(h.path), 0o700)
-	os.WriteFile(h.path, []byte("logs:\n  token: t\n"), 0o600)
+	os.WriteFile(h.path, []byte("logs:\n  token: t\n  region: r0\n"), 0o600)
 	os.Chmod(h.path, 0o644)
-	for _, args := range [][]string{{"list"}, {"get", "logs.token"}, {"set", "logs.region", "r"}} {
+	err := h.run(t, "get", "logs.token")
+	if exit.Code(err) != exit.Usage || !strings.Contains(exit.Hint(err), "chmod 600 "+h.path) {
+		t.Errorf("get logs.token: err %v, hint %q", err, exit.Hint(err))
+	}
+	if got := h.mustRun(t, "get", "logs.region"); got != "r0\n" {
+		t.Errorf("get logs.region = %q", got)
+	}
+	out := h.mustRun(t, "list")
+	if !strings.Contains(out, "not used") || !strings.Contains(h.err.String(), "chmod 600 "+h.path) {
+		t.Errorf("list does not say the secret is not used:\n%s\nstderr: %s", out, h.err.String())
+	}
+	h.mustRun(t, "set", "logs.region", "r1")
+	h.mustRun(t, "unset", "logs.token")
+	if err := h.run(t, "list"); err != nil || strings.Contains(h.err.String(), "chmod") {
+		t.Errorf("after unset: %v, %s", err, h.err.String())
+	}
+	data, _ := os.ReadFile(h.path)
+	if strings.Contains(string(data), "token") || !strings.Contains(string(data), "r1") {
+		t.Errorf("file after the fix:\n%s", data)
+	}
+}
+
+// --config naming a missing file is an error, except for set, which
+// creates it.
+func TestMissingNamedFile(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{{"list"}, {"get", "logs.region"}, {"unset", "logs.region"}} {
 		err := h.run(t, args...)
-		if exit.Code(err) != exit.Usage || !strings.Contains(exit.Hint(err), "chmod 600 "+h.path) {
-			t.Errorf("%v: err %v, hint %q", args, err, exit.Hint(err))
+		if exit.Code(err) != exit.Usage || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("%v with a missing --config file: %v", args, err)
 		}
+	}
+	h.mustRun(t, "set", "logs.region", "r1")
+	if got := h.mustRun(t, "get", "logs.region"); got != "r1\n" {
+		t.Errorf("get after set = %q", got)
 	}
 }
 

@@ -33,12 +33,12 @@ type Flags struct {
 // AddFlags registers the download flags on cmd.
 func AddFlags(cmd *cobra.Command, d *Flags) {
 	fl := cmd.Flags()
-	fl.StringVarP(&d.Output, "output", "o", "", "write the archive to `PATH` (one ID only); - writes it to stdout")
-	fl.StringVarP(&d.Dir, "dir", "d", ".", "save archives in `DIR`, under the server's file name")
+	fl.StringVarP(&d.Output, "output", "o", "", "write the archive to this path (one ID only); - writes it to stdout")
+	fl.StringVarP(&d.Dir, "dir", "d", ".", "save archives in this directory, under the server's file name")
 	fl.BoolVar(&d.Force, "force", false, "overwrite existing files (the archive, and files --extract writes)")
-	fl.StringVar(&d.Extract, "extract", "", "after the archive checks out, unpack it into `DIR` (DIR/<ID>/ with several IDs)")
+	fl.StringVar(&d.Extract, "extract", "", "after the archive checks out, unpack it into this directory (into its subdirectory <ID>/ with several IDs)")
 	fl.IntVar(&d.Parallel, "parallel", 4, "downloads at once when several IDs are given")
-	fl.StringVar(&d.FromFile, "from-file", "", "read IDs from `FILE` (- for stdin), one a line; blank lines and # comments skipped")
+	fl.StringVar(&d.FromFile, "from-file", "", "read IDs from this file (- for stdin), one a line; blank lines and # comments skipped")
 	_ = cmd.MarkFlagFilename("output", "zip")
 	_ = cmd.MarkFlagDirname("dir")
 	_ = cmd.MarkFlagDirname("extract")

@@ -121,7 +121,7 @@ func runKeys(opts *KeysOptions) error {
 	}
 	var progress *iostreams.Progress
 	if total >= progressMinBytes || len(inputs) >= progressMinFiles {
-		progress = opts.IO.NewProgress(total, "keying "+strconv.Itoa(len(inputs))+" files")
+		progress = opts.IO.NewProgress(total, "keying 0/"+strconv.Itoa(len(inputs))+" files")
 		defer progress.Finish()
 	}
 	k := &keyer{

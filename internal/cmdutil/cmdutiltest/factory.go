@@ -5,6 +5,7 @@ package cmdutiltest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,7 +16,8 @@ import (
 
 // NewFactory is cmdutil.NewFactory for a test: ios (from
 // iostreams.Test), only the variables in env, the config file
-// $TMP/config.yaml (absent unless the test writes it; see ConfigPath),
+// $TMP/config.yaml (empty until the test writes it: --config naming a
+// missing file is an error),
 // --retries 3, and retries that do not wait.
 func NewFactory(t testing.TB, ios *iostreams.IOStreams, env map[string]string) *cmdutil.Factory {
 	t.Helper()
@@ -24,6 +26,9 @@ func NewFactory(t testing.TB, ios *iostreams.IOStreams, env map[string]string) *
 	}
 	f := cmdutil.NewFactory(ios, func(k string) string { return env[k] }, "test", context.Background())
 	f.Globals.ConfigPath = filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(f.Globals.ConfigPath, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	f.Backoff.Sleep = httpx.NoSleep
 	return f
 }

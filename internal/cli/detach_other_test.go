@@ -1,0 +1,6 @@
+//go:build !unix
+
+package cli
+
+// detachFromTerminal: there is no /dev/tty to detach from.
+func detachFromTerminal() {}
