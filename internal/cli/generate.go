@@ -20,7 +20,7 @@ import (
 // is byte-identical and CI can compare.
 func Generated() (map[string][]byte, error) {
 	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Globals: &cmdutil.GlobalOptions{}, Getenv: func(string) string { return "" }, Version: "dev", Context: context.Background()}
+	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "dev", context.Background())
 	root := NewCmdRoot(f)
 	root.DisableAutoGenTag = true
 	files := map[string][]byte{}

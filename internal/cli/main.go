@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,12 +16,16 @@ import (
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
-	"github.com/diagctl/diagctl/internal/prompt"
 )
 
 // Main runs diagctl with the process's arguments, streams and environment
-// and returns the exit status. testscript calls it directly.
-func Main() int {
+// and returns the exit status.
+func Main() int { return MainWith(nil) }
+
+// MainWith is Main with tune applied to the Factory before the command
+// runs: testscript runs the real tree through it with retries that do
+// not wait.
+func MainWith(tune func(*cmdutil.Factory)) int {
 	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "version") {
 		// Scripts call this often: answer before building the command tree.
 		fmt.Println("diagctl " + Version())
@@ -44,19 +47,22 @@ func Main() int {
 			os.Exit(exit.Interrupted)
 		}
 	}()
-	return Run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+	f := cmdutil.NewFactory(iostreams.System(), os.Getenv, Version(), ctx)
+	if tune != nil {
+		tune(f)
+	}
+	return RunFactory(f, os.Args[1:])
 }
 
 // Run executes one command line and returns its exit status.
 func Run(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
-	f := &cmdutil.Factory{
-		IOStreams: ios,
-		Globals:   &cmdutil.GlobalOptions{},
-		Getenv:    getenv,
-		Version:   Version(),
-		Context:   ctx,
-		Prompter:  &prompt.Prompter{IO: ios},
-	}
+	return RunFactory(cmdutil.NewFactory(ios, getenv, Version(), ctx), args)
+}
+
+// RunFactory executes one command line with f's dependencies (tests pass
+// one whose retries do not wait) and returns its exit status.
+func RunFactory(f *cmdutil.Factory, args []string) int {
+	ctx, ios := f.Context, f.IOStreams
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(ios.In)
@@ -102,7 +108,7 @@ func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
 		if hint != "" {
 			doc["hint"] = hint
 		}
-		_ = json.NewEncoder(w).Encode(doc)
+		_ = iostreams.WriteJSONLine(w, doc)
 		return
 	}
 	if errors.Is(err, exit.ErrInterrupted) {

@@ -6,6 +6,7 @@ import (
 	configcmd "github.com/diagctl/diagctl/internal/cli/config"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
 // NewCmdRoot builds the whole command tree. Building it does no I/O:
@@ -82,8 +83,7 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.Globals.JSON {
-				_, err := f.IOStreams.Out.Write([]byte(`{"version":"` + f.Version + `"}` + "\n"))
-				return err
+				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{"version": f.Version})
 			}
 			_, err := f.IOStreams.Out.Write([]byte("diagctl " + f.Version + "\n"))
 			return err

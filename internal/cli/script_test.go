@@ -12,13 +12,17 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/emulator"
+	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 // TestMain lets testscript run the real command tree as "diagctl".
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"diagctl": func() { os.Exit(Main()) },
+		// The real tree, with retries that do not wait: the scripts check
+		// what is retried, not how long the backoff is.
+		"diagctl": func() { os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep })) },
 	})
 }
 

@@ -41,12 +41,32 @@ type Factory struct {
 	// Ctrl-C or SIGTERM.
 	Context  context.Context
 	Prompter *prompt.Prompter
+	// Backoff is the wait between attempts of every client the Factory
+	// builds; tests make its Sleep return at once.
+	Backoff httpx.Backoff
 
 	bindings   map[string]*pflag.Flag
 	configOnce sync.Once
 	config     *config.Config
 	configErr  error
 }
+
+// NewFactory is the Factory of a real run: the process's streams,
+// environment and version, and ctx, which is cancelled on Ctrl-C.
+func NewFactory(ios *iostreams.IOStreams, getenv func(string) string, version string, ctx context.Context) *Factory {
+	return &Factory{
+		IOStreams: ios,
+		Globals:   &GlobalOptions{Retries: DefaultRetries},
+		Getenv:    getenv,
+		Version:   version,
+		Context:   ctx,
+		Prompter:  &prompt.Prompter{IO: ios},
+		bindings:  map[string]*pflag.Flag{},
+	}
+}
+
+// DefaultRetries is --retries' default.
+const DefaultRetries = 3
 
 // Config loads the config file once, from --config, DIAGCTL_CONFIG or the
 // default path, with --profile or DIAGCTL_PROFILE.
@@ -100,6 +120,7 @@ func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 		Insecure:  g.Insecure,
 		CACert:    g.CACert,
 		Warn:      f.IOStreams.ErrOut,
+		Backoff:   f.Backoff,
 	}
 	if g.Verbose {
 		o.Trace = f.IOStreams.ErrOut

@@ -15,6 +15,9 @@ type SecretSpec struct {
 	StdinFlag string // e.g. "--password-stdin"
 	FromStdin bool   // the stdin flag was given
 	Label     string // prompt text, e.g. "Sandbox password for alice: "
+	// Optional: a secret that is sent only when set; when it is not,
+	// Secret returns "" without prompting or failing.
+	Optional bool
 }
 
 // Secret resolves a secret: stdin when its flag is given, else environment
@@ -31,12 +34,15 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	// A completion request answers from the command tree alone: it reads
 	// no stdin (the shell's), no config file and prompts for nothing.
 	if f.IOStreams.InCompletion {
+		if spec.Optional {
+			return "", nil
+		}
 		return "", exit.UsageErrorf(next, "no %s while completing", spec.Key)
 	}
 	if spec.FromStdin {
 		v, err := prompt.ReadLine(f.IOStreams.In)
 		if err != nil {
-			return "", exit.Wrap(err, exit.Failure, "cannot read "+spec.StdinFlag, "")
+			return "", exit.Wrapf(err, exit.Failure, "", "cannot read %s", spec.StdinFlag)
 		}
 		if v == "" {
 			return "", exit.UsageErrorf("pipe the secret on stdin, e.g. printenv NAME | diagctl ... "+spec.StdinFlag, "%s: stdin was empty", spec.StdinFlag)
@@ -47,7 +53,7 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if v := cfg.String(spec.Key); v != "" {
+	if v := cfg.String(spec.Key); v != "" || spec.Optional {
 		return v, nil
 	}
 	if f.IOStreams.CanPrompt() && f.Prompter != nil {

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,6 @@ import (
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
-	"github.com/diagctl/diagctl/internal/prompt"
 )
 
 // secretFactory builds a Factory on test streams with a config file
@@ -23,12 +23,8 @@ func secretFactory(t *testing.T, content string, env map[string]string) (*Factor
 		}
 	}
 	ios, in, _, errOut := iostreams.Test()
-	f := &Factory{
-		IOStreams: ios,
-		Globals:   &GlobalOptions{ConfigPath: path},
-		Getenv:    func(k string) string { return env[k] },
-		Prompter:  &prompt.Prompter{IO: ios},
-	}
+	f := NewFactory(ios, func(k string) string { return env[k] }, "test", context.Background())
+	f.Globals.ConfigPath = path
 	return f, in, errOut
 }
 

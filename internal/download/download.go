@@ -14,11 +14,12 @@
 //     name), so a file that appears meanwhile is kept.
 //   - Two IDs for which the server sends the same file name in one run:
 //     the second is saved under its DefaultName.
-//   - Files is the number of entries (directories included) in the
-//     central directory. For -o - it is read from the end of central
-//     directory record (ZIP64 too) in the last 64 KiB of the stream, which
-//     is kept while streaming; a stream that does not end like a ZIP is an
-//     error, though its bytes have gone to stdout already.
+//   - Files is the number of files in the archive (directory entries are
+//     not counted). For -o - it is read from the central directory in the
+//     last 64 KiB of the stream, which is kept while streaming (from the
+//     end record's entry count, directories included, when the directory
+//     is larger); a stream that does not end like a ZIP is an error,
+//     though its bytes have gone to stdout already.
 //   - The temporary file is created with mode 0666 less the umask (not
 //     os.CreateTemp's 0600), so the archive gets the mode curl -o would
 //     give it.
@@ -62,7 +63,7 @@ type Options struct {
 	Force    bool
 	Extract  string // --extract DIR; "" none. With several sources: DIR/<ID>/
 	Parallel int    // default 4
-	Retries  int    // how many times a broken transfer is resumed/restarted
+	Retries  int    // retries per item: request retries and resumes together (--retries)
 }
 
 // Result is the outcome for one source.
@@ -71,7 +72,7 @@ type Result struct {
 	Path   string  `json:"path"`
 	Bytes  int64   `json:"bytes"`
 	SHA256 string  `json:"sha256"`
-	Files  int     `json:"files"`
+	Files  int     `json:"files"` // files in the archive; directory entries not counted
 	Error  *string `json:"error"` // null on success
 	Err    error   `json:"-"`     // typed error (exit status via exit.Code)
 }
@@ -190,7 +191,7 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 		return Result{Err: err}
 	}
 
-	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, retries: r.opts.Retries, total: -1,
+	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, budget: httpx.NewBudget(r.opts.Retries), total: -1,
 		onFirst: j.onFirst, openSink: j.openSink, pipe: newHashPipe(j.toStdout)}
 	if r.opts.IO != nil {
 		j.t.note = r.opts.IO.Info()
@@ -206,9 +207,9 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 	sum := hex.EncodeToString(j.t.pipe.sum())
 
 	if j.toStdout {
-		files, err := countFromTail(j.t.pipe.tail.buf, j.t.got)
+		files, err := filesFromTail(j.t.pipe.tail.buf, j.t.got)
 		if err != nil {
-			return Result{Err: exit.Wrap(err, exit.Failure, "the archive written to stdout is not a valid ZIP", "discard the output and try again")}
+			return Result{Err: exit.Wrapf(err, exit.Failure, "discard the output and try again", "the archive written to stdout is not a valid ZIP")}
 		}
 		return Result{Path: "-", Bytes: j.t.got, SHA256: sum, Files: files}
 	}
@@ -228,12 +229,10 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 // checked as soon as its headers arrive, before the body is read.)
 func (j *job) prepare() error {
 	o := j.r.opts
+	// (-o - to a terminal is refused with the other flag checks, before
+	// the engine runs: downloadcmd.Flags.IDs.)
 	switch {
 	case j.toStdout:
-		if o.IO.IsStdoutTTY() {
-			return exit.UsageErrorf("redirect stdout to a file or a pipe, or use -o FILE",
-				"refusing to write a binary archive to the terminal")
-		}
 	case o.Output != "":
 		j.final = o.Output
 		j.dir = filepath.Dir(j.final)
@@ -244,12 +243,12 @@ func (j *job) prepare() error {
 			if err == nil {
 				err = fmt.Errorf("%s is not a directory", j.dir)
 			}
-			return exit.Wrap(err, exit.Failure, "cannot write "+j.final, "create the directory first, or give another -o path")
+			return exit.Wrapf(err, exit.Failure, "create the directory first, or give another -o path", "cannot write %s", j.final)
 		}
 	default:
 		j.dir = o.Dir
 		if err := os.MkdirAll(j.dir, 0o755); err != nil {
-			return exit.Wrap(err, exit.Failure, "cannot create directory "+j.dir, "check the -d path and its permissions")
+			return exit.Wrapf(err, exit.Failure, "check the -d path and its permissions", "cannot create directory %s", j.dir)
 		}
 	}
 	return nil
@@ -285,7 +284,7 @@ func (j *job) openSink() (sink, error) {
 	}
 	f, err := createTemp(j.dir)
 	if err != nil {
-		return nil, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space and permissions in "+j.dir)
+		return nil, exit.Wrapf(err, exit.Failure, "check free space and permissions in "+j.dir, "cannot write %s", j.final)
 	}
 	j.tmp = f
 	j.fsink = &fileSink{f: f, name: j.final, wb: newWriteback(f)}
@@ -297,24 +296,23 @@ func (j *job) openSink() (sink, error) {
 func (j *job) commitFile() (int, error) {
 	j.fsink.close()
 	if err := j.tmp.Sync(); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check free space in "+j.dir, "cannot write %s", j.final)
 	}
 	files, err := checkZip(j.tmp, j.t.got)
 	if err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "the archive from the server is damaged (nothing was saved)",
-			"try again; if it keeps failing, the archive on the server is damaged")
+		return 0, exit.Wrapf(err, exit.Failure, "try again; if it keeps failing, the archive on the server is damaged", "the archive from the server is damaged (nothing was saved)")
 	}
 	if j.ctx.Err() != nil {
 		return 0, context.Cause(j.ctx)
 	}
 	if err := j.tmp.Close(); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check free space in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check free space in "+j.dir, "cannot write %s", j.final)
 	}
 	if err := commit(j.tmp.Name(), j.final, j.r.opts.Force); err != nil {
 		if errors.Is(err, errExists) {
 			return 0, existsError(j.final)
 		}
-		return 0, exit.Wrap(err, exit.Failure, "cannot write "+j.final, "check permissions in "+j.dir)
+		return 0, exit.Wrapf(err, exit.Failure, "check permissions in "+j.dir, "cannot write %s", j.final)
 	}
 	j.tmp = nil
 	syncDir(j.dir)
@@ -354,7 +352,7 @@ func (r *runner) checkTarget(final string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return exit.Wrap(err, exit.Failure, "cannot write "+final, "check the path and its permissions")
+		return exit.Wrapf(err, exit.Failure, "check the path and its permissions", "cannot write %s", final)
 	case fi.IsDir():
 		return exit.Errorf(exit.Failure, "give a file name with -o FILE, or a directory with -d DIR",
 			"%s is a directory", final)

@@ -64,7 +64,7 @@ func extract(ctx context.Context, archive string, archiveSize int64, dest string
 		return 0, extractError(archive, "%v", err)
 	}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return 0, exit.Wrap(err, exit.Failure, "cannot create the --extract directory", "check the path and its permissions")
+		return 0, exit.Wrapf(err, exit.Failure, "check the path and its permissions", "cannot create the --extract directory")
 	}
 	if err := precheckDest(dest, plan, force); err != nil {
 		return 0, err
@@ -162,7 +162,7 @@ func precheckDest(dest string, plan []plannedEntry, force bool) error {
 				continue
 			}
 			if err != nil {
-				return exit.Wrap(err, exit.Failure, "cannot extract into "+dest, "check the directory's permissions")
+				return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot extract into %s", dest)
 			}
 			if fi.Mode()&fs.ModeSymlink != 0 {
 				return exit.Errorf(exit.Failure, "remove the link, or extract into an empty directory",
@@ -190,7 +190,7 @@ func precheckDest(dest string, plan []plannedEntry, force bool) error {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return exit.Wrap(err, exit.Failure, "cannot extract into "+dest, "check the directory's permissions")
+			return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot extract into %s", dest)
 		case fi.IsDir():
 			return exit.Errorf(exit.Failure, "remove it, or extract into an empty directory",
 				"cannot extract: %s exists and is a directory", p)
@@ -251,7 +251,7 @@ func (x *extractor) mkdirs(rel string) error {
 		}
 		fi, lerr := os.Lstat(cur)
 		if lerr != nil || !fi.IsDir() { // also a symlink to a directory
-			return exit.Wrap(err, exit.Failure, "cannot create directory "+cur, "extract into an empty directory")
+			return exit.Wrapf(err, exit.Failure, "extract into an empty directory", "cannot create directory %s", cur)
 		}
 	}
 	return nil
@@ -262,18 +262,18 @@ func (x *extractor) file(e plannedEntry) error {
 	if x.force {
 		if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
 			if err := os.Remove(p); err != nil { // the link or file itself
-				return exit.Wrap(err, exit.Failure, "cannot replace "+p, "check the directory's permissions")
+				return exit.Wrapf(err, exit.Failure, "check the directory's permissions", "cannot replace %s", p)
 			}
 		}
 	}
 	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot create "+p, "extract into an empty directory, or use --force")
+		return exit.Wrapf(err, exit.Failure, "extract into an empty directory, or use --force", "cannot create %s", p)
 	}
 	x.files = append(x.files, p)
 	err = x.copy(out, e.f, p)
 	if cerr := out.Close(); err == nil && cerr != nil {
-		err = exit.Wrap(cerr, exit.Failure, "cannot write "+p, "check free space in "+x.dest)
+		err = exit.Wrapf(cerr, exit.Failure, "check free space in "+x.dest, "cannot write %s", p)
 	}
 	if err != nil {
 		return err
@@ -302,7 +302,7 @@ func (x *extractor) copy(out *os.File, f *zip.File, p string) error {
 	_, err = io.CopyBuffer(dst, src, x.buf)
 	switch {
 	case dst.err != nil:
-		return exit.Wrap(dst.err, exit.Failure, "cannot write "+p, "check free space in "+x.dest)
+		return exit.Wrapf(dst.err, exit.Failure, "check free space in "+x.dest, "cannot write %s", p)
 	case src.cerr != nil:
 		return src.cerr
 	case err != nil:

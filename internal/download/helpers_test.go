@@ -22,11 +22,6 @@ import (
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
-func TestMain(m *testing.M) {
-	retryDelay = func(int) time.Duration { return time.Millisecond }
-	os.Exit(m.Run())
-}
-
 type zipEntry struct {
 	name string
 	body []byte
@@ -216,7 +211,7 @@ func (s *server) source(id string) Source {
 
 func testClient(t testing.TB, mod ...func(*httpx.Options)) *httpx.Client {
 	t.Helper()
-	o := httpx.Options{Service: "test", Retries: 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	o := httpx.Options{Service: "test", Retries: 1, Backoff: httpx.Backoff{Sleep: httpx.NoSleep}}
 	for _, m := range mod {
 		m(&o)
 	}

@@ -10,22 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
-
-// retryDelay is the wait before the n-th (1-based) resume or restart of a
-// broken transfer. Tests shorten it.
-var retryDelay = func(n int) time.Duration {
-	d := 500 * time.Millisecond << (n - 1)
-	if d > 10*time.Second || d <= 0 {
-		d = 10 * time.Second
-	}
-	return d
-}
 
 // writebackChunk: how much is written before the kernel is asked to
 // start writing it to disk (see startWriteback).
@@ -52,7 +41,7 @@ func (s *fileSink) write(p []byte) error {
 	n, err := s.f.Write(p)
 	s.off += int64(n)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	if s.wb != nil && s.off-s.flushed >= writebackChunk && s.wb.request(s.flushed, s.off-s.flushed) {
 		s.flushed = s.off
@@ -109,10 +98,10 @@ func (w *writeback) stop() {
 
 func (s *fileSink) truncate() error {
 	if err := s.f.Truncate(0); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write "+s.name, "check free space and permissions in "+filepath.Dir(s.name))
+		return exit.Wrapf(err, exit.Failure, "check free space and permissions in "+filepath.Dir(s.name), "cannot write %s", s.name)
 	}
 	s.off, s.flushed = 0, 0
 	return nil
@@ -122,7 +111,7 @@ type streamSink struct{ w io.Writer }
 
 func (s *streamSink) write(p []byte) error {
 	if _, err := s.w.Write(p); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write the archive to stdout", "check where stdout goes (a full disk, a closed pipe)")
+		return exit.Wrapf(err, exit.Failure, "check where stdout goes (a full disk, a closed pipe)", "cannot write the archive to stdout")
 	}
 	return nil
 }
@@ -145,10 +134,12 @@ func notZipError() error {
 // transfer moves one archive from the server into a sink, resuming or
 // restarting when the body breaks, and hashing on the side.
 type transfer struct {
-	ctx     context.Context
-	client  *httpx.Client
-	src     Source
-	retries int
+	ctx    context.Context
+	client *httpx.Client
+	src    Source
+	// budget is the item's retries, shared by the requests' own retries
+	// and the resumes: --retries N means at most N+1 requests.
+	budget *httpx.Budget
 
 	// onFirst is called with the first answer's headers, before its body
 	// is read: the file is named and checked for existence there, and the
@@ -178,7 +169,7 @@ func (t *transfer) run() error {
 	if err != nil {
 		return err
 	}
-	resp, err := t.client.DoBinary(req)
+	resp, err := t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
 	if err != nil {
 		return t.cause(err)
 	}
@@ -191,7 +182,7 @@ func (t *transfer) run() error {
 		resp.Body.Close()
 		return err
 	}
-	for retry := 0; ; {
+	for {
 		err := t.receive(resp)
 		if err == nil {
 			return nil
@@ -203,19 +194,17 @@ func (t *transfer) run() error {
 		if !errors.As(err, &broken) {
 			return err
 		}
-		if retry >= t.retries {
+		retry, ok := t.budget.Take()
+		if !ok {
 			return t.gaveUp(broken.err, retry)
 		}
-		retry++
 		t.tell(broken.err, retry)
-		if err := sleepCtx(t.ctx, retryDelay(retry)); err != nil {
+		if err := t.client.Backoff().Wait(t.ctx, retry, 0); err != nil {
 			return err
 		}
 		if resp, err = t.reopen(); err != nil {
 			if errors.Is(err, errCannotRestart) {
-				return exit.Wrap(broken.err, exit.Service,
-					fmt.Sprintf("the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got)),
-					"try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart")
+				return exit.Wrapf(broken.err, exit.Service, "try again, or save to a file (-o FILE or -d DIR) so that a broken transfer can restart", "the transfer to stdout broke after %s and the server cannot resume it", HumanBytes(t.got))
 			}
 			return t.cause(err)
 		}
@@ -236,7 +225,7 @@ func (t *transfer) tell(err error, retry int) {
 		err = ne.Err // the ID already says which request
 	}
 	line := fmt.Sprintf("%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
-		t.src.ID, HumanBytes(t.got), err, next, retry, t.retries)
+		t.src.ID, HumanBytes(t.got), err, next, retry, t.budget.Max())
 	if t.prog != nil {
 		t.prog.Note(t.note, line)
 		return
@@ -261,8 +250,7 @@ func (t *transfer) gaveUp(err error, retries int) error {
 	if t.total >= 0 {
 		of = " of " + HumanBytes(t.total)
 	}
-	return exit.Wrap(err, exit.Service,
-		fmt.Sprintf("the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries), next)
+	return exit.Wrapf(err, exit.Service, next, "the transfer broke after %s%s (%d retries)", HumanBytes(t.got), of, retries)
 }
 
 func unexpectedStatus(resp *http.Response) error {
@@ -314,9 +302,9 @@ func (t *transfer) reopen() (*http.Response, error) {
 		// Not DoBinary: its error-body sniffing would take a partial
 		// body that happens to start with '{' for a JSON error. A 200
 		// here is still checked for the ZIP signature by receive.
-		resp, err = t.client.Do(req)
+		resp, err = t.client.Send(req, httpx.Call{Budget: t.budget})
 	} else {
-		resp, err = t.client.DoBinary(req)
+		resp, err = t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
 	}
 	if err != nil {
 		return nil, err
@@ -473,20 +461,6 @@ func (t *transfer) fill(r io.Reader, buf []byte, atLeast int) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return context.Cause(ctx)
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // HumanBytes is a short IEC size, e.g. "1.5 MiB".

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Signatures a ZIP archive starts with: a local file header, or the end
@@ -23,7 +24,7 @@ func isZipStart(b []byte) bool {
 // checkZip checks that the size bytes of r are a readable ZIP archive:
 // its central directory opens, and every entry's local header is where
 // the directory says, with its data inside the file. It returns the
-// number of entries (directories included). It does not decompress
+// number of files (entries that are not directories). It does not decompress
 // anything: CRCs are checked on extraction.
 func checkZip(r io.ReaderAt, size int64) (int, error) {
 	// archive/zip keeps every directory entry in memory: look at the
@@ -55,7 +56,62 @@ func checkZip(r io.ReaderAt, size int64) (int, error) {
 			return 0, fmt.Errorf("entry %q: its data runs past the end of the file", f.Name)
 		}
 	}
-	return len(zr.File), nil
+	files := 0
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, "/") {
+			files++
+		}
+	}
+	return files, nil
+}
+
+// filesFromTail is the number of files of an archive written to stdout,
+// from its last bytes: the entries of the central directory whose names
+// do not end in "/" when the directory lies within tail; the entry count
+// of the end record (directories included) when it is larger than tail.
+func filesFromTail(tail []byte, streamLen int64) (int, error) {
+	n, err := countFromTail(tail, streamLen)
+	if err != nil {
+		return 0, err
+	}
+	dir, ok := centralDirectory(tail, streamLen)
+	if !ok {
+		return n, nil
+	}
+	le := binary.LittleEndian
+	files := 0
+	for i := 0; i < n; i++ {
+		if len(dir) < 46 || le.Uint32(dir) != 0x02014b50 {
+			return n, nil // not what the end record promised: count entries
+		}
+		nameLen, extraLen, commentLen := int(le.Uint16(dir[28:])), int(le.Uint16(dir[30:])), int(le.Uint16(dir[32:]))
+		if len(dir) < 46+nameLen+extraLen+commentLen {
+			return n, nil
+		}
+		if name := dir[46 : 46+nameLen]; len(name) == 0 || name[len(name)-1] != '/' {
+			files++
+		}
+		dir = dir[46+nameLen+extraLen+commentLen:]
+	}
+	return files, nil
+}
+
+// centralDirectory is the central directory's bytes when the (32-bit)
+// end record in tail points at a directory that lies wholly in tail.
+func centralDirectory(tail []byte, streamLen int64) ([]byte, bool) {
+	le := binary.LittleEndian
+	tailStart := streamLen - int64(len(tail))
+	for i := len(tail) - 22; i >= 0; i-- {
+		if le.Uint32(tail[i:]) != 0x06054b50 || i+22+int(le.Uint16(tail[i+20:])) != len(tail) {
+			continue
+		}
+		size, off := int64(le.Uint32(tail[i+12:])), int64(le.Uint32(tail[i+16:]))
+		if off < tailStart || off-tailStart+size > int64(i) {
+			return nil, false
+		}
+		return tail[off-tailStart : off-tailStart+size], true
+	}
+	return nil, false
 }
 
 // countFromTail reads the entry count from the end of central directory

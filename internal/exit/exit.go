@@ -80,12 +80,23 @@ func Errorf(code int, next, format string, a ...any) error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, a...), Next: next}
 }
 
-// Wrap attaches an exit status and a hint to err, keeping it in the chain.
-func Wrap(err error, code int, msg, next string) error {
+// Wrapf attaches an exit status, a hint and a message to err, keeping it
+// in the chain. Its arguments come in the order of Errorf's and
+// UsageErrorf's: status, then what to do next, then the message.
+func Wrapf(err error, code int, next, format string, a ...any) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{Code: code, Msg: msg, Next: next, Err: err}
+	return &Error{Code: code, Msg: fmt.Sprintf(format, a...), Next: next, Err: err}
+}
+
+// Wrap is Wrapf with a plain message, in the old argument order
+// (message before hint).
+//
+// Deprecated: use Wrapf, whose order matches Errorf and UsageErrorf. Wrap
+// stays only until the packages outside the download path move over.
+func Wrap(err error, code int, msg, next string) error {
+	return Wrapf(err, code, next, "%s", msg)
 }
 
 // ErrInterrupted is returned when the user pressed Ctrl-C or the process got SIGTERM.

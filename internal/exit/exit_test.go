@@ -111,3 +111,18 @@ func TestErrorMessage(t *testing.T) {
 		t.Errorf("FlagError not found or wrong message: %v", fe)
 	}
 }
+
+func TestWrapf(t *testing.T) {
+	if Wrapf(nil, Failure, "next", "x") != nil {
+		t.Error("Wrapf(nil) is not nil")
+	}
+	base := errors.New("disk full")
+	err := Wrapf(base, Failure, "free some space", "cannot write %s", "a.zip")
+	if err.Error() != "cannot write a.zip: disk full" || Hint(err) != "free some space" || Code(err) != Failure || !errors.Is(err, base) {
+		t.Errorf("err %q hint %q code %d", err, Hint(err), Code(err))
+	}
+	// The deprecated Wrap keeps its order and never formats its message.
+	if err := Wrap(base, Usage, "100% sure", "hint"); err.Error() != "100% sure: disk full" || Hint(err) != "hint" {
+		t.Errorf("Wrap: %q %q", err, Hint(err))
+	}
+}

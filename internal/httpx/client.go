@@ -14,10 +14,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -37,11 +37,17 @@ type Options struct {
 	Trace     io.Writer // -v: curl-style trace, secrets redacted; nil for none
 	Warn      io.Writer // where warnings go (--insecure); nil for none
 
-	// Auth sets credentials on a request. It is called only for requests to
-	// the host the call started with, so a redirect elsewhere never
-	// carries them.
-	Auth func(h http.Header)
-	// SecretHeaders are redacted in the trace besides the standard ones.
+	// Base is the service's base URL (see URL); nil when requests are
+	// built from full URLs.
+	Base *url.URL
+
+	// Auth sets credentials on a request (BasicAuth, BearerAuth,
+	// HeaderAuth). It is called only for requests to the host the call
+	// started with, so a redirect elsewhere never carries them. Every
+	// header it sets is redacted in the trace.
+	Auth Auth
+	// SecretHeaders are redacted in the trace besides the standard ones
+	// and Auth's: the service's own (a token it sends back, say).
 	SecretHeaders []string
 	// DecodeError turns a vendor's error body into an APIError. It is given
 	// the response (status, headers) and up to 1 MiB of its body.
@@ -52,16 +58,15 @@ type Options struct {
 	TLSTimeout     time.Duration // 30 s
 	HeaderTimeout  time.Duration // 30 s
 	StallTimeout   time.Duration // 60 s
-	BaseDelay      time.Duration // first retry delay, 500 ms
-	MaxDelay       time.Duration // longest wait between attempts, 30 s
+	// Backoff is the wait between attempts (request retries and transfer
+	// resumes); tests replace its Sleep.
+	Backoff Backoff
 }
 
 // Client sends requests for one service.
 type Client struct {
 	opts Options
 	hc   *http.Client
-	// sleep waits between attempts; tests replace it.
-	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // MaxRetryAfter is the longest Retry-After we wait for; a service that asks
@@ -82,8 +87,7 @@ func New(o Options) (*Client, error) {
 	def(&o.TLSTimeout, 30*time.Second)
 	def(&o.HeaderTimeout, 30*time.Second)
 	def(&o.StallTimeout, 60*time.Second)
-	def(&o.BaseDelay, 500*time.Millisecond)
-	def(&o.MaxDelay, 30*time.Second)
+	o.Backoff = o.Backoff.withDefaults()
 
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
 	if o.CACert != "" {
@@ -117,17 +121,54 @@ func New(o Options) (*Client, error) {
 	}
 	var rt http.RoundTripper = transport
 	if o.Trace != nil {
-		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(o.SecretHeaders)}
+		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(append(o.Auth.headers(), o.SecretHeaders...))}
 	}
 	rt = &authTransport{next: rt, auth: o.Auth}
-	c := &Client{opts: o, hc: &http.Client{Transport: rt}, sleep: sleepCtx}
+	c := &Client{opts: o, hc: &http.Client{Transport: rt}}
 	return c, nil
+}
+
+// Service is the name the client was made for ("sandbox", "logs", ...).
+func (c *Client) Service() string { return c.opts.Service }
+
+// URL is the service's base URL with escaped path segments appended.
+func (c *Client) URL(segments ...string) *url.URL {
+	base := c.opts.Base
+	if base == nil {
+		base = &url.URL{}
+	}
+	return JoinPath(base, segments...)
+}
+
+// Retries is --retries: the retries one item may use.
+func (c *Client) Retries() int { return c.opts.Retries }
+
+// NewBudget is a fresh retry budget of --retries for one item.
+func (c *Client) NewBudget() *Budget { return NewBudget(c.opts.Retries) }
+
+// Backoff is the client's wait between attempts, for callers that retry
+// at a higher level (a transfer's resume) on the same schedule.
+func (c *Client) Backoff() Backoff { return c.opts.Backoff }
+
+// Pause takes one retry from b and waits before it, saying why in the
+// trace. It returns false when the budget is spent; an error when the
+// wait was interrupted.
+func (c *Client) Pause(ctx context.Context, b *Budget, retryAfter time.Duration, why string) (bool, error) {
+	n, ok := b.Take()
+	if !ok {
+		return false, nil
+	}
+	d := c.opts.Backoff.Delay(n, retryAfter)
+	if c.opts.Trace != nil {
+		io.WriteString(c.opts.Trace, "* "+why+"; retrying in "+d.Round(time.Millisecond).String()+" (retry "+strconv.Itoa(n)+" of "+strconv.Itoa(b.Max())+")\n")
+	}
+	return true, c.opts.Backoff.Sleep(ctx, d)
 }
 
 func loadPool(file string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(file)
 	if err != nil {
-		return nil, exit.Wrap(err, exit.Usage, "cannot read --ca-cert file", "give a readable PEM bundle")
+		return nil, exit.Wrapf(err, exit.Usage, "give a readable PEM bundle", "cannot read --ca-cert file")
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
@@ -139,36 +180,42 @@ func loadPool(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
+// Call says how one request is sent.
+type Call struct {
+	// Retry is the request's retry policy; the zero value follows the
+	// method (Idempotent for GET, HEAD, PUT; NeverSentOnly otherwise).
+	Retry Retry
+	// Binary: the answer should be a file, so a 200 whose body is JSON or
+	// text (some services answer errors with status 200) is decoded as
+	// an error instead of being handed back.
+	Binary bool
+	// Budget is the item's retry budget, shared with its other requests
+	// (a download's resumes); nil means a fresh one of Options.Retries.
+	Budget *Budget
 }
 
-// Do sends req, retrying transient failures. GET, HEAD and PUT are retried
-// on network errors, 408, 429 and 5xx; any other method only when the
-// request surely never reached the server (dial failure, 429). A non-2xx
-// answer is returned as an *APIError with the body decoded.
+// Do sends req under the method's retry policy. A non-2xx answer is
+// returned as an *APIError with the body decoded; a failure to talk to
+// the service as a *NetError (see MaybeSent).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	return c.do(req, false)
+	return c.Send(req, Call{})
 }
 
-// DoBinary is Do for a download: a 200 answer whose body is JSON or
-// text (some services answer errors with status 200) is decoded as an
-// error instead of being handed back as the file.
+// DoBinary is Do for a download (Call.Binary).
 func (c *Client) DoBinary(req *http.Request) (*http.Response, error) {
-	return c.do(req, true)
+	return c.Send(req, Call{Binary: true})
 }
 
 type originKey struct{}
 
-func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
-	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodPut
+// Send sends req as call says, retrying what its policy allows within
+// its budget.
+func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
+	policy := call.Retry.resolve(req.Method)
+	budget := call.Budget
+	if budget == nil {
+		budget = c.NewBudget()
+	}
 	parent := context.WithValue(req.Context(), originKey{}, origin{req.URL.Scheme, req.URL.Host})
 	op := req.Method + " " + redactURL(req.URL.String())
 	for attempt := 0; ; attempt++ {
@@ -200,12 +247,12 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 			if cause := context.Cause(req.Context()); cause != nil {
 				return nil, cause
 			}
-			retry := idempotent || notSent(err)
-			if retry && attempt < c.opts.Retries {
-				if werr := c.wait(req.Context(), attempt, 0, err.Error()); werr != nil {
+			if policy.retryTransport(err) {
+				if ok, werr := c.Pause(req.Context(), budget, 0, err.Error()); werr != nil {
 					return nil, werr
+				} else if ok {
+					continue
 				}
-				continue
 			}
 			return nil, c.classify(op, err)
 		}
@@ -223,7 +270,7 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 		var apiErr *APIError
 		if resp.StatusCode >= 400 {
 			apiErr = c.decode(resp)
-		} else if binary && resp.StatusCode == http.StatusOK {
+		} else if call.Binary && resp.StatusCode == http.StatusOK {
 			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
 				// A success status with an error body: a vendor error the
 				// service decoded is a rejection; anything else is simply
@@ -236,34 +283,17 @@ func (c *Client) do(req *http.Request, binary bool) (*http.Response, error) {
 		}
 		if apiErr != nil {
 			release()
-			retry := apiErr.Retryable && (idempotent || resp.StatusCode == http.StatusTooManyRequests)
-			if retry && attempt < c.opts.Retries && apiErr.RetryAfter <= MaxRetryAfter {
-				if werr := c.wait(req.Context(), attempt, apiErr.RetryAfter, apiErr.Error()); werr != nil {
+			if policy.retryAnswer(apiErr) && apiErr.RetryAfter <= MaxRetryAfter {
+				if ok, werr := c.Pause(req.Context(), budget, apiErr.RetryAfter, apiErr.Error()); werr != nil {
 					return nil, werr
+				} else if ok {
+					continue
 				}
-				continue
 			}
 			return nil, apiErr
 		}
 		return resp, nil
 	}
-}
-
-// wait sleeps before the next attempt: exponential backoff with jitter,
-// or the server's Retry-After when it is longer.
-func (c *Client) wait(ctx context.Context, attempt int, retryAfter time.Duration, why string) error {
-	d := c.opts.BaseDelay << attempt
-	if d > c.opts.MaxDelay || d <= 0 {
-		d = c.opts.MaxDelay
-	}
-	d = d/2 + rand.N(d/2+1)
-	if retryAfter > d {
-		d = retryAfter
-	}
-	if c.opts.Trace != nil {
-		io.WriteString(c.opts.Trace, "* "+why+"; retrying in "+d.Round(time.Millisecond).String()+" (retry "+strconv.Itoa(attempt+1)+" of "+strconv.Itoa(c.opts.Retries)+")\n")
-	}
-	return c.sleep(ctx, d)
 }
 
 // decode reads an error answer's body and lets the service decode it.

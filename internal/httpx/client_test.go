@@ -48,12 +48,12 @@ func newClient(t *testing.T, o Options) (*Client, *sleeps) {
 	if o.Service == "" {
 		o.Service = "test"
 	}
+	s := &sleeps{}
+	o.Backoff.Sleep = s.sleep
 	c, err := New(o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	s := &sleeps{}
-	c.sleep = s.sleep
 	return c, s
 }
 
@@ -181,7 +181,7 @@ func TestTraceRedaction(t *testing.T) {
 				io.WriteString(w, "ok")
 			})
 			var trace bytes.Buffer
-			c, _ := newClient(t, Options{Trace: &trace, Auth: tt.auth, SecretHeaders: tt.extra, UserAgent: "diagctl/test"})
+			c, _ := newClient(t, Options{Trace: &trace, Auth: tt.auth, SecretHeaders: append(tt.extra, "X-Subject-Token"), UserAgent: "diagctl/test"})
 			req := get(t, srv.URL+"/v1/thing?x=1")
 			for k, v := range tt.reqHeaders {
 				req.Header.Set(k, v)
@@ -419,7 +419,7 @@ func TestRetries(t *testing.T) {
 		{"POST 500 not retried", "POST", 500, 1, 3, 1, exit.Service},
 		{"POST 503 not retried", "POST", 503, 1, 3, 1, exit.Service},
 		{"POST 502 not retried", "POST", 502, 1, 3, 1, exit.Service},
-		{"POST 429 retried", "POST", 429, 2, 3, 3, 0},
+		{"POST 429 not retried by default", "POST", 429, 2, 3, 1, exit.Rejected},
 		{"PATCH 503 not retried", "PATCH", 503, 1, 3, 1, exit.Service},
 	}
 	for _, tt := range tests {
@@ -459,7 +459,7 @@ func TestRetries(t *testing.T) {
 
 func TestBackoffGrowsAndIsBounded(t *testing.T) {
 	srv, _, _ := failing(t, 503, 10, nil)
-	c, s := newClient(t, Options{Retries: 6, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second})
+	c, s := newClient(t, Options{Retries: 6, Backoff: Backoff{Base: 100 * time.Millisecond, Max: time.Second}})
 	c.Do(get(t, srv.URL))
 	d := s.all()
 	if len(d) != 6 {
@@ -479,7 +479,7 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 func TestRetryAfter(t *testing.T) {
 	t.Run("honoured", func(t *testing.T) {
 		srv, n, _ := failing(t, 503, 1, http.Header{"Retry-After": {"2"}})
-		c, s := newClient(t, Options{Retries: 3, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 3, Backoff: Backoff{Base: time.Millisecond}})
 		resp, err := c.Do(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -489,11 +489,11 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("%d requests, waits %v; want 2 and one wait >= 2s", n.Load(), d)
 		}
 	})
-	t.Run("429 on POST honoured", func(t *testing.T) {
+	t.Run("429 on POST with Also429 honoured", func(t *testing.T) {
 		srv, n, _ := failing(t, 429, 1, http.Header{"Retry-After": {"3"}})
-		c, s := newClient(t, Options{Retries: 3, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 3, Backoff: Backoff{Base: time.Millisecond}})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("x"))
-		resp, err := c.Do(req)
+		resp, err := c.Send(req, Call{Retry: Also429})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -519,7 +519,7 @@ func TestRetryAfter(t *testing.T) {
 	t.Run("http date", func(t *testing.T) {
 		when := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 		srv, _, _ := failing(t, 503, 1, http.Header{"Retry-After": {when}})
-		c, s := newClient(t, Options{Retries: 1, BaseDelay: time.Millisecond})
+		c, s := newClient(t, Options{Retries: 1, Backoff: Backoff{Base: time.Millisecond}})
 		resp, err := c.Do(get(t, srv.URL))
 		if err != nil {
 			t.Fatal(err)
@@ -604,7 +604,7 @@ func TestNetworkErrors(t *testing.T) {
 		var got atomic.Int32
 		var body atomic.Value
 		c, _ := newClient(t, Options{Retries: 3})
-		c.sleep = func(ctx context.Context, d time.Duration) error {
+		c.opts.Backoff.Sleep = func(ctx context.Context, d time.Duration) error {
 			if got.Load() == 0 {
 				l, err := net.Listen("tcp", addr)
 				if err != nil {
@@ -982,7 +982,7 @@ func TestInterruptMidBody(t *testing.T) {
 
 func TestInterruptDuringWait(t *testing.T) {
 	srv, _, _ := failing(t, 503, 5, nil)
-	c, err := New(Options{Retries: 3, BaseDelay: time.Hour, MaxDelay: time.Hour})
+	c, err := New(Options{Retries: 3, Backoff: Backoff{Base: time.Hour, Max: time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}

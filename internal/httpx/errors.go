@@ -78,6 +78,9 @@ type NetError struct {
 	Op      string // what we were doing, e.g. "GET https://host/path"
 	Err     error
 	Next    string
+	// NotSent: the request surely never reached the service (the dial or
+	// the DNS lookup failed). See MaybeSent.
+	NotSent bool
 }
 
 func (e *NetError) Error() string {
@@ -102,7 +105,7 @@ func (c *Client) classify(op string, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	ne := &NetError{Service: c.opts.Service, Op: op, Err: err}
+	ne := &NetError{Service: c.opts.Service, Op: op, Err: err, NotSent: notSent(err)}
 	var (
 		unknownCA x509.UnknownAuthorityError
 		hostErr   x509.HostnameError
@@ -128,15 +131,4 @@ func (c *Client) classify(op string, err error) error {
 		ne.Next = "check that the server is reachable and that the " + svc + " settings are right (diagctl config list shows them), then try again"
 	}
 	return ne
-}
-
-// notSent reports whether err happened before any byte of the request
-// could reach the server, so even a POST may safely be sent again.
-func notSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
 }

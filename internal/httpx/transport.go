@@ -16,7 +16,7 @@ import (
 // account, a CDN) they are not sent.
 type authTransport struct {
 	next http.RoundTripper
-	auth func(http.Header)
+	auth Auth
 }
 
 // origin is where a call started: credentials go only to its host (host
@@ -40,12 +40,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// Headers that always hold a secret, in canonical form.
-var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Auth-Token", "X-Subject-Token", "Pgrapikey"}
+// Headers that hold a secret whatever the service. A service's own
+// secret headers come from its Auth and Options.SecretHeaders.
+var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 
 func secretSet(extra []string) map[string]bool {
 	m := map[string]bool{}
-	for _, h := range append(alwaysSecret, extra...) {
+	for _, h := range append(append([]string(nil), alwaysSecret...), extra...) {
 		m[http.CanonicalHeaderKey(h)] = true
 	}
 	return m

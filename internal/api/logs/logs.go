@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -42,14 +43,10 @@ func Endpoint(endpoint, regionName string) (*url.URL, error) {
 	return httpx.BaseURL("https://codearts-check."+regionName+".myhuaweicloud.com", "--region")
 }
 
-// Client builds CodeArts Check requests.
-type Client struct {
-	Base *url.URL
-}
-
-// LogFileRequest is GET /v1/log-file?sub_job_id=ID.
-func (c *Client) LogFileRequest(ctx context.Context, id string) (*http.Request, error) {
-	u := httpx.JoinPath(c.Base, "v1", "log-file")
+// LogFileRequest is GET /v1/log-file?sub_job_id=ID on the client's
+// endpoint.
+func LogFileRequest(ctx context.Context, c *httpx.Client, id string) (*http.Request, error) {
+	u := c.URL("v1", "log-file")
 	u.RawQuery = url.Values{"sub_job_id": {id}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -59,9 +56,24 @@ func (c *Client) LogFileRequest(ctx context.Context, id string) (*http.Request, 
 	return req, nil
 }
 
-// TokenAuth returns the hook that sends the IAM token as X-Auth-Token.
-func TokenAuth(token string) func(http.Header) {
-	return func(h http.Header) { h.Set("X-Auth-Token", token) }
+// Service is CodeArts Check as the shared layers see it: the IAM token
+// in X-Auth-Token, at logs.endpoint or the region's public endpoint. IAM
+// hands tokens out in X-Subject-Token, which is redacted too.
+var Service = api.Service{
+	Name:       "logs",
+	Auth:       api.Header,
+	AuthHeader: "X-Auth-Token",
+	Secret: api.Secret{
+		Key:       "logs.token",
+		StdinFlag: "token-stdin",
+		StdinHelp: "read the IAM token from the first line of stdin",
+		Prompt:    func(_, host string) string { return "IAM token for " + host + ": " },
+	},
+	SecretHeaders: []string{"X-Subject-Token"},
+	DecodeError:   DecodeError,
+	BaseURL: func(s api.Settings) (*url.URL, error) {
+		return Endpoint(s.String("logs.endpoint"), s.String("logs.region"))
+	},
 }
 
 // Vendor codes with a meaning of their own (FACTS.md section 2).

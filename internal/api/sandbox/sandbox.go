@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -33,14 +33,10 @@ func ValidTaskID(id string) error {
 	return nil
 }
 
-// Client builds sandbox requests.
-type Client struct {
-	Base *url.URL
-}
-
-// DebugReportRequest is GET /api/v1/sandbox/tasks/{id}/debug_report.
-func (c *Client) DebugReportRequest(ctx context.Context, taskID string) (*http.Request, error) {
-	u := httpx.JoinPath(c.Base, "api", "v1", "sandbox", "tasks", url.PathEscape(strings.Trim(taskID, "{}")), "debug_report")
+// DebugReportRequest is GET /api/v1/sandbox/tasks/{id}/debug_report on
+// the client's server.
+func DebugReportRequest(ctx context.Context, c *httpx.Client, taskID string) (*http.Request, error) {
+	u := c.URL("api", "v1", "sandbox", "tasks", url.PathEscape(strings.Trim(taskID, "{}")), "debug_report")
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -49,10 +45,26 @@ func (c *Client) DebugReportRequest(ctx context.Context, taskID string) (*http.R
 	return req, nil
 }
 
-// BasicAuth returns the request hook that adds HTTP Basic credentials.
-func BasicAuth(user, password string) func(http.Header) {
-	value := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-	return func(h http.Header) { h.Set("Authorization", value) }
+// Service is the sandbox as the shared layers see it: HTTP Basic with
+// sandbox.user and sandbox.password, at sandbox.server.
+var Service = api.Service{
+	Name:    "sandbox",
+	Auth:    api.Basic,
+	UserKey: "sandbox.user",
+	Secret: api.Secret{
+		Key:       "sandbox.password",
+		StdinFlag: "password-stdin",
+		StdinHelp: "read the password from the first line of stdin",
+		Prompt:    func(user, host string) string { return "Password for " + user + "@" + host + ": " },
+	},
+	DecodeError: DecodeError,
+	BaseURL: func(s api.Settings) (*url.URL, error) {
+		server, err := s.Require("sandbox.server")
+		if err != nil {
+			return nil, err
+		}
+		return httpx.BaseURL(server, "sandbox server")
+	},
 }
 
 // errorBody is {"code": int, "message": str, "meta": str?}; code is

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 func TestValidTaskID(t *testing.T) {
@@ -33,7 +34,11 @@ func TestValidTaskID(t *testing.T) {
 
 func TestDebugReportRequest(t *testing.T) {
 	base, _ := url.Parse("https://sandbox.example:8443/prefix")
-	req, err := (&Client{Base: base}).DebugReportRequest(context.Background(), "{3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b}")
+	c, err := httpx.New(httpx.Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := DebugReportRequest(context.Background(), c, "{3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b}")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,9 @@ package config
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
+	"github.com/diagctl/diagctl/internal/iostreams"
 	"github.com/diagctl/diagctl/internal/prompt"
 )
 
@@ -104,12 +103,11 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if f.Globals.JSON {
 				return writeJSON(f.IOStreams.Out, entries)
 			}
-			tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
+			tab := f.IOStreams.NewTable("KEY", "VALUE", "SOURCE")
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, dash(e.Value), dash(e.Source))
+				tab.Row(e.Key, dash(e.Value), dash(e.Source))
 			}
-			return tw.Flush()
+			return tab.Print()
 		},
 	}
 }
@@ -121,11 +119,7 @@ func dash(s string) string {
 	return s
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+func writeJSON(w io.Writer, v any) error { return iostreams.WriteJSON(w, v) }
 
 func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,7 +13,6 @@ import (
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
-	"github.com/diagctl/diagctl/internal/prompt"
 )
 
 type harness struct {
@@ -31,12 +31,8 @@ func newHarness(t *testing.T) *harness {
 		env:  map[string]string{},
 		in:   in, out: out, err: errOut,
 	}
-	h.f = &cmdutil.Factory{
-		IOStreams: ios,
-		Globals:   &cmdutil.GlobalOptions{ConfigPath: h.path},
-		Getenv:    func(k string) string { return h.env[k] },
-		Prompter:  &prompt.Prompter{IO: ios},
-	}
+	h.f = cmdutil.NewFactory(ios, func(k string) string { return h.env[k] }, "test", context.Background())
+	h.f.Globals.ConfigPath = h.path
 	return h
 }
 
@@ -48,7 +44,8 @@ func (h *harness) run(t *testing.T, args ...string) error {
 	h.out.Reset()
 	h.err.Reset()
 	g := *h.f.Globals
-	f := &cmdutil.Factory{IOStreams: h.f.IOStreams, Globals: &g, Getenv: h.f.Getenv, Prompter: h.f.Prompter, Context: h.f.Context}
+	f := cmdutil.NewFactory(h.f.IOStreams, h.f.Getenv, "test", h.f.Context)
+	f.Globals, f.Prompter = &g, h.f.Prompter
 	cmd := NewCmdConfig(f)
 	cmd.SetArgs(args)
 	cmd.SetOut(h.out)

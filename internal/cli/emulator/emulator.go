@@ -4,7 +4,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -161,7 +160,7 @@ func runEmulator(opts *Options) error {
 		ReceivedLimit:  receivedLimit,
 	})
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot listen on "+opts.Addr, "choose another port, or --addr 127.0.0.1:0 for a free one")
+		return exit.Wrapf(err, exit.Failure, "choose another port, or --addr 127.0.0.1:0 for a free one", "cannot listen on %s", opts.Addr)
 	}
 	defer srv.Close()
 
@@ -172,7 +171,7 @@ func runEmulator(opts *Options) error {
 			env[k] = v
 		}
 		doc := map[string]any{"url": srv.URL, "listen": srv.Addr.String(), "env": env}
-		if err := json.NewEncoder(opts.IO.Out).Encode(doc); err != nil {
+		if err := iostreams.WriteJSON(opts.IO.Out, doc); err != nil {
 			return err
 		}
 	} else {

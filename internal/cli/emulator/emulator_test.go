@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/cmdutil/cmdutiltest"
 	emu "github.com/diagctl/diagctl/internal/emulator"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
@@ -62,7 +62,7 @@ func TestEmulatorFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Globals: &cmdutil.GlobalOptions{}, Context: context.Background()}
+			f := cmdutiltest.NewFactory(t, ios, nil)
 			var got *Options
 			cmd := NewCmdEmulator(f, func(o *Options) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
@@ -147,7 +147,8 @@ func TestEmulatorCommandJSON(t *testing.T) {
 	ios, _, out, _ := iostreams.Test()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	f := &cmdutil.Factory{IOStreams: ios, Globals: &cmdutil.GlobalOptions{JSON: true}, Context: ctx}
+	f := cmdutiltest.NewFactory(t, ios, nil)
+	f.Globals.JSON, f.Context = true, ctx
 	cmd := NewCmdEmulator(f, nil)
 	cmd.SetArgs([]string{"--addr", "127.0.0.1:0"})
 	if err := cmd.Execute(); err != nil {
@@ -180,7 +181,7 @@ func TestListenFailure(t *testing.T) {
 
 func TestHelpHasExitStatus(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	cmd := NewCmdEmulator(&cmdutil.Factory{IOStreams: ios}, nil)
+	cmd := NewCmdEmulator(cmdutiltest.NewFactory(t, ios, nil), nil)
 	if !strings.Contains(cmd.Long, exit.StatusHelp) {
 		t.Error("long help lacks the exit statuses")
 	}

@@ -1,10 +1,9 @@
 package logs
 
 import (
-	"context"
 	"testing"
 
-	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/cmdutil/cmdutiltest"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
@@ -29,7 +28,7 @@ func TestDownloadFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Globals: &cmdutil.GlobalOptions{}, Context: context.Background()}
+			f := cmdutiltest.NewFactory(t, ios, nil)
 			var got *DownloadOptions
 			cmd := NewCmdDownload(f, func(o *DownloadOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
@@ -39,8 +38,8 @@ func TestDownloadFlags(t *testing.T) {
 			if code := exit.Code(err); code != tt.wantExit {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantExit)
 			}
-			if err == nil && len(got.SubJobIDs) != tt.wantIDs {
-				t.Errorf("ids %v, want %d", got.SubJobIDs, tt.wantIDs)
+			if err == nil && len(got.IDs) != tt.wantIDs {
+				t.Errorf("ids %v, want %d", got.IDs, tt.wantIDs)
 			}
 		})
 	}

@@ -1,30 +1,32 @@
 package sandbox
 
 import (
-	"context"
-	"net/http"
-
 	"github.com/spf13/cobra"
 
 	api "github.com/diagctl/diagctl/internal/api/sandbox"
+	"github.com/diagctl/diagctl/internal/cli/downloadcmd"
 	"github.com/diagctl/diagctl/internal/cmdutil"
-	"github.com/diagctl/diagctl/internal/download"
 	"github.com/diagctl/diagctl/internal/exit"
-	"github.com/diagctl/diagctl/internal/httpx"
 )
 
-// DebugReportOptions holds the flags and dependencies of `sandbox debug-report`.
-type DebugReportOptions struct {
-	Factory *cmdutil.Factory
+// DebugReportOptions are the flags and dependencies of `sandbox
+// debug-report`: the shared download command's (IDs are task IDs,
+// SecretStdin is --password-stdin).
+type DebugReportOptions = downloadcmd.Options
 
-	TaskIDs       []string
-	Download      cmdutil.DownloadFlags
-	PasswordStdin bool
+// debugReport is what `sandbox debug-report` adds to the shared download
+// command.
+var debugReport = downloadcmd.Spec{
+	Service:     api.Service,
+	ValidID:     api.ValidTaskID,
+	DefaultName: func(id string) string { return "debug-report-" + id + ".zip" },
+	Request:     api.DebugReportRequest,
 }
 
 // NewCmdDebugReport builds `diagctl sandbox debug-report`.
 func NewCmdDebugReport(f *cmdutil.Factory, runF func(*DebugReportOptions) error) *cobra.Command {
-	opts := &DebugReportOptions{Factory: f}
+	opts := new(DebugReportOptions)
+	*opts = downloadcmd.NewOptions(f)
 	cmd := &cobra.Command{
 		Use:   "debug-report TASK_ID...",
 		Short: "Save each task's debug report (.zip)",
@@ -44,70 +46,19 @@ For each saved report, stdout gets its path, size, SHA-256 and number of files
   diagctl sandbox debug-report --from-file tasks.txt -d reports/ --extract unpacked/
   printf '%s\n' "$PASS" | diagctl sandbox debug-report --password-stdin -o - TASK_ID | ssh vault 'cat > report.zip'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Download.CheckStdin("--password-stdin", opts.PasswordStdin); err != nil {
+			if err := opts.Parse(cmd, args, debugReport); err != nil {
 				return err
 			}
-			ids, err := opts.Download.IDs(f.IOStreams, args, api.ValidTaskID)
-			if err != nil {
-				return err
-			}
-			opts.TaskIDs = ids
 			if runF != nil {
 				return runF(opts)
 			}
 			return runDebugReport(opts)
 		},
 	}
-	cmdutil.AddDownloadFlags(cmd, &opts.Download)
-	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	opts.AddFlags(cmd, debugReport)
 	return cmd
 }
 
 func runDebugReport(opts *DebugReportOptions) error {
-	f := opts.Factory
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	server := cfg.String("sandbox.server")
-	if server == "" {
-		return exit.UsageErrorf("pass --server or set DIAGCTL_SANDBOX_SERVER (or sandbox.server in the config file)", "no sandbox server")
-	}
-	base, err := httpx.BaseURL(server, "sandbox server")
-	if err != nil {
-		return err
-	}
-	user := cfg.String("sandbox.user")
-	if user == "" {
-		return exit.UsageErrorf("pass --user or set DIAGCTL_SANDBOX_USER (or sandbox.user in the config file)", "no sandbox user name")
-	}
-	password, err := f.Secret(cmdutil.SecretSpec{
-		Key: "sandbox.password", StdinFlag: "--password-stdin", FromStdin: opts.PasswordStdin,
-		Label: "Password for " + user + "@" + base.Host + ": ",
-	})
-	if err != nil {
-		return err
-	}
-	hopts, err := f.HTTPOptions("sandbox")
-	if err != nil {
-		return err
-	}
-	hopts.Auth = api.BasicAuth(user, password)
-	hopts.DecodeError = api.DecodeError
-	client, err := httpx.New(hopts)
-	if err != nil {
-		return err
-	}
-	sb := &api.Client{Base: base}
-	sources := make([]download.Source, len(opts.TaskIDs))
-	for i, id := range opts.TaskIDs {
-		sources[i] = download.Source{
-			ID:          id,
-			DefaultName: "debug-report-" + id + ".zip",
-			Request: func(ctx context.Context) (*http.Request, error) {
-				return sb.DebugReportRequest(ctx, id)
-			},
-		}
-	}
-	return opts.Download.Run(f, client, sources)
+	return opts.Run(debugReport)
 }

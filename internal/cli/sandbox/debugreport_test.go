@@ -1,10 +1,9 @@
 package sandbox
 
 import (
-	"context"
 	"testing"
 
-	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/cmdutil/cmdutiltest"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
@@ -19,12 +18,12 @@ func TestDebugReportFlags(t *testing.T) {
 		check    func(t *testing.T, o *DebugReportOptions)
 	}{
 		{name: "one id", args: []string{goodID}, check: func(t *testing.T, o *DebugReportOptions) {
-			if len(o.TaskIDs) != 1 || o.TaskIDs[0] != goodID || o.Download.Dir != "." || o.Download.Parallel != 4 {
+			if len(o.IDs) != 1 || o.IDs[0] != goodID || o.Flags.Dir != "." || o.Flags.Parallel != 4 {
 				t.Errorf("got %+v", o)
 			}
 		}},
 		{name: "flags", args: []string{"-d", "out", "--force", "--parallel", "2", "--extract", "x", "--password-stdin", goodID, goodID}, check: func(t *testing.T, o *DebugReportOptions) {
-			if !o.Download.Force || o.Download.Parallel != 2 || o.Download.Extract != "x" || !o.PasswordStdin || len(o.TaskIDs) != 1 {
+			if !o.Flags.Force || o.Flags.Parallel != 2 || o.Flags.Extract != "x" || !o.SecretStdin || len(o.IDs) != 1 {
 				t.Errorf("got %+v", o)
 			}
 		}},
@@ -38,7 +37,7 @@ func TestDebugReportFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, stdin, _, _ := iostreams.Test()
 			stdin.WriteString(goodID + "\n")
-			f := &cmdutil.Factory{IOStreams: ios, Globals: &cmdutil.GlobalOptions{}, Context: context.Background()}
+			f := cmdutiltest.NewFactory(t, ios, nil)
 			var got *DebugReportOptions
 			cmd := NewCmdDebugReport(f, func(o *DebugReportOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)

@@ -1,4 +1,4 @@
-package cmdutil
+package downloadcmd
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/download"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
@@ -26,18 +27,18 @@ func validID(s string) error {
 }
 
 // parse builds a command with the download flags and parses args.
-func parse(t *testing.T, args ...string) (*DownloadFlags, []string) {
+func parse(t *testing.T, args ...string) (*Flags, []string) {
 	t.Helper()
-	d := &DownloadFlags{}
+	d := &Flags{}
 	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
-	AddDownloadFlags(cmd, d)
+	AddFlags(cmd, d)
 	if err := cmd.ParseFlags(args); err != nil {
 		t.Fatal(err)
 	}
 	return d, cmd.Flags().Args()
 }
 
-func TestAddDownloadFlags(t *testing.T) {
+func TestAddFlags(t *testing.T) {
 	d, _ := parse(t)
 	if d.Dir != "." || d.Parallel != 4 || d.Output != "" || d.Force || d.Extract != "" || d.FromFile != "" {
 		t.Errorf("defaults: %+v", d)
@@ -109,8 +110,8 @@ func TestIDs(t *testing.T) {
 	if _, err := d.IDs(ios, []string{"bad"}, validID); exit.Hint(err) != "an ID looks like id1" {
 		t.Errorf("hint = %q", exit.Hint(err))
 	}
-	// Without AddDownloadFlags, -d is "given" when it is not the default.
-	plain := &DownloadFlags{Output: "x.zip", Dir: ".", Parallel: 1}
+	// Without AddFlags, -d is "given" when it is not the default.
+	plain := &Flags{Output: "x.zip", Dir: ".", Parallel: 1}
 	if _, err := plain.IDs(ios, []string{"id1"}, validID); err != nil {
 		t.Errorf("plain struct: %v", err)
 	}
@@ -127,7 +128,7 @@ func TestPrintResultsJSON(t *testing.T) {
 	}
 	ios, _, out, errOut := iostreams.Test()
 	err := PrintResults(ios, true, results)
-	var se *SilentError
+	var se *cmdutil.SilentError
 	if !errors.As(err, &se) || se.Code != exit.NotFound || exit.Code(err) != exit.NotFound {
 		t.Fatalf("err = %#v", err)
 	}

@@ -1,0 +1,107 @@
+package downloadcmd
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/diagctl/diagctl/internal/api"
+	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/download"
+	"github.com/diagctl/diagctl/internal/httpx"
+	"github.com/diagctl/diagctl/internal/iostreams"
+)
+
+// Spec is what one download command adds to the shared layers: its
+// service, what its IDs look like, the archive's default name and the
+// request that fetches it.
+type Spec struct {
+	Service     api.Service
+	ValidID     func(id string) error  // a usage error that says what an ID must be
+	DefaultName func(id string) string // when the server names no file
+	Request     func(ctx context.Context, c *httpx.Client, id string) (*http.Request, error)
+}
+
+// Options are a download command's dependencies, flags and arguments.
+// Tests of the run build them by hand (IO from iostreams.Test,
+// HTTPClient from a test Factory aimed at the emulator).
+type Options struct {
+	IO *iostreams.IOStreams
+	// HTTPClient builds the service's ready client (cmdutil.Factory.HTTPClient).
+	HTTPClient func(svc api.Service, secretFromStdin bool) (*httpx.Client, error)
+	Ctx        context.Context // cancelled on Ctrl-C; nil means Background
+	JSON       bool            // --json
+
+	IDs         []string
+	Flags       Flags
+	SecretStdin bool // the service's --*-stdin flag
+
+	globals *cmdutil.GlobalOptions
+}
+
+// NewOptions takes the dependencies from f.
+func NewOptions(f *cmdutil.Factory) Options {
+	return Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, globals: f.Globals}
+}
+
+// AddFlags registers the download flags and the service's stdin flag.
+func (o *Options) AddFlags(cmd *cobra.Command, spec Spec) {
+	AddFlags(cmd, &o.Flags)
+	if s := spec.Service.Secret; s.StdinFlag != "" {
+		cmd.Flags().BoolVar(&o.SecretStdin, s.StdinFlag, false, s.StdinHelp)
+	}
+}
+
+// Parse checks the flags and arguments (every error is a usage error,
+// before anything is sent) and fills IDs, Ctx and JSON. RunE calls it
+// first.
+func (o *Options) Parse(cmd *cobra.Command, args []string, spec Spec) error {
+	if err := o.Flags.CheckStdin("--"+spec.Service.Secret.StdinFlag, o.SecretStdin); err != nil {
+		return err
+	}
+	ids, err := o.Flags.IDs(o.IO, args, spec.ValidID)
+	if err != nil {
+		return err
+	}
+	o.IDs, o.Ctx = ids, cmd.Context()
+	if o.globals != nil {
+		o.JSON = o.globals.JSON
+	}
+	return nil
+}
+
+// Run builds the service's client, downloads every ID with the flags'
+// settings and prints the results. --retries is one budget per ID.
+func (o *Options) Run(spec Spec) error {
+	client, err := o.HTTPClient(spec.Service, o.SecretStdin)
+	if err != nil {
+		return err
+	}
+	sources := make([]download.Source, len(o.IDs))
+	for i, id := range o.IDs {
+		sources[i] = download.Source{
+			ID:          id,
+			DefaultName: spec.DefaultName(id),
+			Request: func(ctx context.Context) (*http.Request, error) {
+				return spec.Request(ctx, client, id)
+			},
+		}
+	}
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d := o.Flags
+	results := download.Run(ctx, sources, download.Options{
+		Client:   client,
+		IO:       o.IO,
+		Output:   d.Output,
+		Dir:      d.Dir,
+		Force:    d.Force,
+		Extract:  d.Extract,
+		Parallel: d.Parallel,
+		Retries:  client.Retries(),
+	})
+	return PrintResults(o.IO, o.JSON, results)
+}

@@ -1,0 +1,49 @@
+package cmdutil
+
+import (
+	"github.com/diagctl/diagctl/internal/api"
+	"github.com/diagctl/diagctl/internal/httpx"
+)
+
+// HTTPClient turns a service's description into a ready client: its base
+// URL from its settings, the user name and secret it needs (the secret
+// from stdin when secretFromStdin, else the environment or config file,
+// else a no-echo prompt; an optional one only when set), the global and
+// per-service HTTP settings (timeout, retries, TLS, -v trace), its auth,
+// the redaction of its secret headers and its error decoder. Every
+// missing or bad setting is a usage error (exit 2) before anything is
+// sent.
+func (f *Factory) HTTPClient(svc api.Service, secretFromStdin bool) (*httpx.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	base, err := svc.BaseURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var user, secret string
+	if svc.UserKey != "" {
+		if user, err = cfg.Require(svc.UserKey); err != nil {
+			return nil, err
+		}
+	}
+	if s := svc.Secret; s.Key != "" {
+		spec := SecretSpec{Key: s.Key, StdinFlag: "--" + s.StdinFlag, FromStdin: secretFromStdin, Optional: s.Optional}
+		if s.Prompt != nil {
+			spec.Label = s.Prompt(user, base.Host)
+		}
+		if secret, err = f.Secret(spec); err != nil {
+			return nil, err
+		}
+	}
+	o, err := f.HTTPOptions(svc.Name)
+	if err != nil {
+		return nil, err
+	}
+	o.Base = base
+	o.Auth = svc.NewAuth(user, secret)
+	o.SecretHeaders = svc.SecretHeaders
+	o.DecodeError = svc.DecodeError
+	return httpx.New(o)
+}
