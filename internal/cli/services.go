@@ -5,6 +5,7 @@ import (
 
 	emulatorcmd "github.com/diagctl/diagctl/internal/cli/emulator"
 	"github.com/diagctl/diagctl/internal/cli/logs"
+	"github.com/diagctl/diagctl/internal/cli/reporttask"
 	"github.com/diagctl/diagctl/internal/cli/sandbox"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 )
@@ -14,6 +15,7 @@ func addServiceCommands(root *cobra.Command, f *cmdutil.Factory) {
 	root.AddCommand(
 		sandbox.NewCmdSandbox(f),
 		logs.NewCmdLogs(f),
+		reporttask.NewCmdReportTask(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 	)
 }
