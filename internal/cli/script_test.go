@@ -12,9 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/emulator"
-	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 // TestMain lets testscript run the real command tree as "diagctl".
@@ -22,7 +20,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		// The real tree, with retries that do not wait: the scripts check
 		// what is retried, not how long the backoff is.
-		"diagctl": func() { os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep })) },
+		"diagctl": func() { os.Exit(MainWith(scriptTune)) },
 	})
 }
 
@@ -33,12 +31,15 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			srv, err := emulator.Start(emulator.Options{BigSize: 8 << 20, SlowRate: 256 << 10})
+			// Radar demands its API key, so that a script can tell a key
+			// sent from one left out.
+			srv, err := emulator.Start(emulator.Options{BigSize: 8 << 20, SlowRate: 256 << 10, RadarAPIKey: emulator.RadarDemoAPIKey})
 			if err != nil {
 				return err
 			}
 			env.Defer(func() { srv.Close() })
 			env.Setenv("EMU", srv.URL)
+			env.Values[emuKey{}] = &emuLog{srv: srv}
 
 			// The same APIs over TLS with a self-signed certificate, as lab
 			// sandboxes serve them; its CA is in $WORK/emu-ca.pem.
@@ -54,10 +55,15 @@ func TestScripts(t *testing.T) {
 			for name, value := range scriptVars {
 				env.Setenv(name, value)
 			}
+			for name, value := range radarScriptVars {
+				env.Setenv(name, value)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":       cmdExits,
+			"received":    cmdReceived,
+			"lastrequest": cmdLastRequest,
 		},
 	})
 }
