@@ -14,9 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/emulator"
-	"github.com/diagctl/diagctl/internal/httpx"
 )
 
 // TestMain lets testscript run the real command tree as "diagctl".
@@ -28,9 +26,9 @@ func TestMain(m *testing.M) {
 			// fails and the pty stays). Otherwise a prompt would open
 			// /dev/tty of whoever runs go test, and wait there.
 			detachFromTerminal()
-			// The real tree, with retries that do not wait: the scripts
-			// check what is retried, not how long the backoff is.
-			os.Exit(MainWith(func(f *cmdutil.Factory) { f.Backoff.Sleep = httpx.NoSleep }))
+			// The real tree, with retries that do not wait (the scripts
+			// check what is retried, not how long the backoff is).
+			os.Exit(MainWith(scriptTune))
 		},
 	})
 }
@@ -46,7 +44,9 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			srv, err := emulator.Start(emulator.Options{BigSize: 8 << 20, SlowRate: 256 << 10})
+			// Radar demands its API key, so that a script can tell a key
+			// sent from one left out.
+			srv, err := emulator.Start(emulator.Options{BigSize: 8 << 20, SlowRate: 256 << 10, RadarAPIKey: emulator.RadarDemoAPIKey})
 			if err != nil {
 				return err
 			}
@@ -72,8 +72,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":    cmdExits,
-			"received": cmdReceived,
+			"exits":       cmdExits,
+			"received":    cmdReceived,
+			"lastrequest": cmdLastRequest,
 		},
 	})
 }

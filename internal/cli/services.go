@@ -5,6 +5,7 @@ import (
 
 	emulatorcmd "github.com/diagctl/diagctl/internal/cli/emulator"
 	"github.com/diagctl/diagctl/internal/cli/logs"
+	"github.com/diagctl/diagctl/internal/cli/reporttask"
 	"github.com/diagctl/diagctl/internal/cli/sandbox"
 	"github.com/diagctl/diagctl/internal/cli/symbols"
 	"github.com/diagctl/diagctl/internal/cmdutil"
@@ -16,6 +17,7 @@ func addServiceCommands(root *cobra.Command, f *cmdutil.Factory) {
 		sandbox.NewCmdSandbox(f),
 		logs.NewCmdLogs(f),
 		symbols.NewCmdSymbols(f),
+		reporttask.NewCmdReportTask(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 	)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/diagctl/diagctl/internal/api"
 	logsapi "github.com/diagctl/diagctl/internal/api/logs"
+	radarapi "github.com/diagctl/diagctl/internal/api/radar"
 	sandboxapi "github.com/diagctl/diagctl/internal/api/sandbox"
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
@@ -12,7 +13,7 @@ import (
 
 // services is every api.Service a command uses; a new service command
 // adds its value here.
-var services = []api.Service{sandboxapi.Service, logsapi.Service}
+var services = []api.Service{sandboxapi.Service, logsapi.Service, radarapi.Service}
 
 // keyRecorder is api.Settings that knows no value and records the keys
 // asked for.

@@ -27,6 +27,7 @@ type Options struct {
 	Addr           string
 	AllowRemote    bool
 	Fault          string
+	RadarFault     string
 	BigSize        int64
 	SlowRate       int64
 	RequirePreview bool
@@ -69,11 +70,20 @@ its own:
   503    two requests in every three per archive answer 503 with Retry-After: 1
   stall  every body stops after half and the connection is held open
 
+Radar fault modes (--radar-fault) apply to every report-task create and update
+whose report or task id has no fault of its own:
+  503    two requests in every three per id answer 503 with Retry-After: 1
+  429    two requests in every three per id answer 429 with Retry-After: 2
+  drop   the task is created or changed, then the connection is closed unanswered
+  slow   the task is created or changed, the answer comes after a second
+  stall  the task is created or changed, then nothing is sent
+
 ` + exit.StatusHelp,
 		Example: `  diagctl emulator
   diagctl emulator --addr 127.0.0.1:0 --fault drop
   diagctl emulator --big-size 4GiB --fault slow --slow-rate 10MiB
-  diagctl emulator --require-preview --require-api-key`,
+  diagctl emulator --require-preview --require-api-key
+  diagctl emulator --radar-fault drop`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = f.Context
@@ -98,6 +108,7 @@ its own:
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (port 0 picks a free one)")
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow an --addr that is not loopback (the credentials are public)")
 	fl.StringVar(&opts.Fault, "fault", "none", "fault for every archive download: none, slow, drop, 503, stall")
+	fl.StringVar(&opts.RadarFault, "radar-fault", "none", "fault for every Pangeo Radar create and update: none, 503, 429, drop, slow, stall")
 	fl.Var(sizeValue{&opts.BigSize}, "big-size", "size of the generated big archive, e.g. 1GiB, 512MiB or bytes")
 	fl.Var(sizeValue{&opts.SlowRate}, "slow-rate", "bytes per second of slow answers, e.g. 512KiB")
 	fl.BoolVar(&opts.RequirePreview, "require-preview", false, `symbol service: refuse an api-version without "-preview"`)
@@ -111,6 +122,16 @@ its own:
 			"stall\tevery body stops after half",
 		}, cobra.ShellCompDirectiveNoFileComp
 	})
+	_ = cmd.RegisterFlagCompletionFunc("radar-fault", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{
+			"none\tno fault",
+			"503\t503 with Retry-After on 2 of 3 requests",
+			"429\t429 with Retry-After on 2 of 3 requests",
+			"drop\tdone, then the connection closed unanswered",
+			"slow\tdone, answered after a second",
+			"stall\tdone, then no answer",
+		}, cobra.ShellCompDirectiveNoFileComp
+	})
 	_ = cmd.RegisterFlagCompletionFunc("addr", cobra.NoFileCompletions)
 	return cmd
 }
@@ -122,6 +143,12 @@ func (o *Options) validate() error {
 	}
 	if !emu.ValidFault(o.Fault) {
 		return exit.FlagErrorf("--fault %q: use none, slow, drop, 503 or stall", o.Fault)
+	}
+	if o.RadarFault == "none" {
+		o.RadarFault = emu.FaultNone
+	}
+	if !emu.ValidRadarFault(o.RadarFault) {
+		return exit.FlagErrorf("--radar-fault %q: use none, 503, 429, drop, slow or stall", o.RadarFault)
 	}
 	if o.BigSize < emu.MinBigSize {
 		return exit.FlagErrorf("--big-size %d: the smallest archive is %d bytes", o.BigSize, emu.MinBigSize)
@@ -154,6 +181,7 @@ func runEmulator(opts *Options) error {
 	srv, err := emu.Listen(opts.Addr, emu.Options{
 		BigSize:        opts.BigSize,
 		Fault:          opts.Fault,
+		RadarFault:     opts.RadarFault,
 		SlowRate:       int(opts.SlowRate),
 		RequirePreview: opts.RequirePreview,
 		RadarAPIKey:    apiKey(opts.RequireAPIKey),

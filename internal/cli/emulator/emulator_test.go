@@ -22,7 +22,7 @@ func TestEmulatorFlags(t *testing.T) {
 		check    func(t *testing.T, o *Options)
 	}{
 		{name: "defaults", check: func(t *testing.T, o *Options) {
-			if o.Addr != "127.0.0.1:8080" || o.Fault != "" || o.BigSize != 64<<20 || o.SlowRate != 512<<10 || o.AllowRemote || o.RequirePreview || o.RequireAPIKey {
+			if o.Addr != "127.0.0.1:8080" || o.Fault != "" || o.RadarFault != "" || o.BigSize != 64<<20 || o.SlowRate != 512<<10 || o.AllowRemote || o.RequirePreview || o.RequireAPIKey {
 				t.Errorf("got %+v", o)
 			}
 		}},
@@ -53,6 +53,17 @@ func TestEmulatorFlags(t *testing.T) {
 		{name: "lan address refused", args: []string{"--addr", "192.168.1.10:8080"}, wantExit: exit.Usage},
 		{name: "no port", args: []string{"--addr", "127.0.0.1"}, wantExit: exit.Usage},
 		{name: "bad fault", args: []string{"--fault", "explode"}, wantExit: exit.Usage},
+		{name: "radar fault", args: []string{"--radar-fault", "drop"}, check: func(t *testing.T, o *Options) {
+			if o.RadarFault != emu.RadarFaultDrop || o.Fault != "" {
+				t.Errorf("got %+v", o)
+			}
+		}},
+		{name: "no radar fault", args: []string{"--radar-fault", "none"}, check: func(t *testing.T, o *Options) {
+			if o.RadarFault != emu.FaultNone {
+				t.Errorf("RadarFault %q", o.RadarFault)
+			}
+		}},
+		{name: "bad radar fault", args: []string{"--radar-fault", "slowish"}, wantExit: exit.Usage},
 		{name: "bad size", args: []string{"--big-size", "huge"}, wantExit: exit.Usage},
 		{name: "tiny size", args: []string{"--big-size", "10"}, wantExit: exit.Usage},
 		{name: "zero rate", args: []string{"--slow-rate", "0"}, wantExit: exit.Usage},
