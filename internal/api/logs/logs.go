@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/diagctl/diagctl/internal/api"
+	"github.com/diagctl/diagctl/internal/api/logs/aksk"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -58,7 +59,9 @@ func LogFileRequest(ctx context.Context, c *httpx.Client, id string) (*http.Requ
 
 // Service is CodeArts Check as the shared layers see it: the IAM token
 // in X-Auth-Token, at logs.endpoint or the region's public endpoint. IAM
-// hands tokens out in X-Subject-Token, which is redacted too.
+// hands tokens out in X-Subject-Token, which is redacted too. With an
+// access key and secret key, the command signs requests instead
+// (SignAuth); RedactHeader keeps the signature out of -v traces.
 var Service = api.Service{
 	Name:       "logs",
 	Auth:       api.Header,
@@ -69,7 +72,8 @@ var Service = api.Service{
 		StdinHelp: "read the IAM token from the first line of stdin",
 		Prompt:    func(_, host string) string { return "IAM token for " + host + ": " },
 	},
-	SecretHeaders: []string{"X-Subject-Token"},
+	SecretHeaders: append([]string{"X-Subject-Token"}, aksk.SecretHeaders...),
+	RedactHeader:  RedactHeader,
 	DecodeError:   DecodeError,
 	BaseURL: func(s api.Settings) (*url.URL, error) {
 		return Endpoint(s.String("logs.endpoint"), s.String("logs.region"))
