@@ -69,7 +69,7 @@ the prompt.
 	_ = root.MarkPersistentFlagFilename("ca-cert", "pem", "crt", "cer")
 
 	root.AddCommand(
-		configcmd.NewCmdConfig(f),
+		configcmd.NewCmdConfig(f, serviceNotes...),
 		newCmdVersion(f),
 	)
 	addServiceCommands(root, f)

@@ -3,11 +3,15 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	configcmd "github.com/diagctl/diagctl/internal/cli/config"
 	emulatorcmd "github.com/diagctl/diagctl/internal/cli/emulator"
 	"github.com/diagctl/diagctl/internal/cli/logs"
 	"github.com/diagctl/diagctl/internal/cli/sandbox"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 )
+
+// serviceNotes are the lines `config list` adds for the services.
+var serviceNotes = []configcmd.Note{logs.CredentialNote}
 
 // addServiceCommands adds the command groups that talk to a service.
 func addServiceCommands(root *cobra.Command, f *cmdutil.Factory) {
