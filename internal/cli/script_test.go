@@ -39,6 +39,7 @@ func TestScripts(t *testing.T) {
 			}
 			env.Defer(func() { srv.Close() })
 			env.Setenv("EMU", srv.URL)
+			env.Values[emulatorKey{}] = srv
 
 			// The same APIs over TLS with a self-signed certificate, as lab
 			// sandboxes serve them; its CA is in $WORK/emu-ca.pem.
@@ -50,14 +51,19 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("HOME", env.WorkDir)
 			for name, value := range scriptVars {
 				env.Setenv(name, value)
 			}
+			env.Values[envNamesKey{}] = envNames(env.Vars)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":    cmdExits,
+			"received": cmdReceived,
+			"pty":      cmdPty,
+			"iamcache": cmdIAMCache,
 		},
 	})
 }
@@ -118,4 +124,16 @@ var scriptVars = map[string]string{
 	"SUB_JOB_NET_BUSY":     emulator.SubJobNetBusy,
 	"SUB_JOB_DROP":         emulator.SubJobDropOnce,
 	"SUB_JOB_UNKNOWN":      emulator.SubJobUnknown,
+	"IAM_DOMAIN":           emulator.IAMDomain,
+	"IAM_PASSWORD":         emulator.IAMPassword,
+	"IAM_USER":             emulator.IAMUser,
+	"IAM_USER_ID":          emulator.IAMUserID,
+	"IAM_MFA_USER":         emulator.IAMMFAUser,
+	"IAM_MFA_USER_ID":      emulator.IAMMFAUserID,
+	"IAM_MFA_CODE":         emulator.IAMMFACode,
+	"IAM_SHORT_USER":       emulator.IAMShortUser,
+	"IAM_EXPIRED_USER":     emulator.IAMExpiredUser,
+	"IAM_LOCKED_USER":      emulator.IAMLockedUser,
+	"LOGS_ACCESS_KEY":      emulator.LogsAccessKey,
+	"LOGS_SECRET_KEY":      emulator.LogsSecretKey,
 }
