@@ -162,7 +162,11 @@ func (l *iamLogin) send(ctx context.Context, c *httpx.Client, p iam.PasswordLogi
 	return iam.ParseToken(resp, body)
 }
 
-// until says how long a token has left, for notes.
+// until says when a token expires, for notes.
 func until(t time.Time) string {
-	return t.Local().Format(time.RFC3339) + " (in " + time.Until(t).Round(time.Minute).String() + ")"
+	left := time.Until(t).Round(time.Minute)
+	if left < 0 {
+		return t.Local().Format(time.RFC3339) + ", already past"
+	}
+	return t.Local().Format(time.RFC3339) + ", " + left.String() + " from now"
 }

@@ -149,7 +149,7 @@ func (s *session) renewal() *downloadcmd.Renewal {
 				return err
 			}
 			s.set(tok.Value)
-			fmt.Fprintf(s.f.IOStreams.Info(), "the IAM token expired; got a new one for %s (valid until %s) and trying again\n", s.login.who(), until(tok.ExpiresAt))
+			fmt.Fprintf(s.f.IOStreams.Info(), "the IAM token expired; got a new one for %s, valid until %s; trying again\n", s.login.who(), until(tok.ExpiresAt))
 			return nil
 		},
 	}
