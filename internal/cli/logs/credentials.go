@@ -75,7 +75,9 @@ func addSecretKeyStdin(cmd *cobra.Command, on *bool) {
 // credential is the credential a run will use and where it comes from.
 type credential struct {
 	kind credKind
-	from string // "--token-stdin", "env DIAGCTL_LOGS_TOKEN", "file", ...
+	from string // "--token-stdin", "logs.token from env DIAGCTL_LOGS_TOKEN", ...
+	// skStdin: the secret key comes from --secret-key-stdin.
+	skStdin bool
 }
 
 // chooseCredential applies the precedence to the settings and flags.
@@ -83,23 +85,19 @@ func chooseCredential(cfg *config.Config, in stdinFlags) credential {
 	src := func(key string) string { return key + " from " + cfg.Get(key).Source }
 	switch {
 	case in.Token:
-		return credential{credToken, "--token-stdin"}
+		return credential{credToken, "--token-stdin", false}
 	case cfg.String("logs.token") != "":
-		return credential{credToken, src("logs.token")}
-	case in.SecretKey:
-		return credential{credAKSK, "--secret-key-stdin"}
-	case cfg.String("logs.access-key") != "":
-		return credential{credAKSK, src("logs.access-key")}
-	case cfg.String("logs.secret-key") != "":
-		return credential{credAKSK, src("logs.secret-key")}
+		return credential{credToken, src("logs.token"), false}
+	case in.SecretKey || cfg.String("logs.access-key") != "" || cfg.String("logs.secret-key") != "":
+		return credential{kind: credAKSK, skStdin: in.SecretKey}
 	case in.Password:
-		return credential{credIAM, "--iam-password-stdin"}
+		return credential{credIAM, "--iam-password-stdin", false}
 	case cfg.String("logs.iam-user") != "":
-		return credential{credIAM, src("logs.iam-user")}
+		return credential{credIAM, src("logs.iam-user"), false}
 	case cfg.String("logs.iam-password") != "":
-		return credential{credIAM, src("logs.iam-password")}
+		return credential{credIAM, src("logs.iam-password"), false}
 	}
-	return credential{credNone, ""}
+	return credential{}
 }
 
 // describe says in a few words what the credential is, for config list
@@ -109,11 +107,19 @@ func (c credential) describe(cfg *config.Config) string {
 	case credToken:
 		return "the IAM token (" + c.from + ")"
 	case credAKSK:
-		ak := cfg.String("logs.access-key")
-		if ak == "" {
-			ak = "(none set)"
+		ak := cfg.Get("logs.access-key")
+		akFrom := "not set"
+		if ak.Value != "" {
+			akFrom = "logs.access-key from " + ak.Source
 		}
-		return "requests signed with access key " + ak + " and its secret key (" + c.from + ")"
+		skFrom := "--secret-key-stdin"
+		if sk := cfg.Get("logs.secret-key"); !c.skStdin {
+			skFrom = "not set"
+			if sk.Value != "" {
+				skFrom = "logs.secret-key from " + sk.Source
+			}
+		}
+		return "requests signed with access key " + orNone(ak.Value) + " (" + akFrom + ") and its secret key (" + skFrom + ")"
 	case credIAM:
 		return fmt.Sprintf("a token for IAM user %s in account %s, cached until 5 minutes before it expires (%s)",
 			orNone(cfg.String("logs.iam-user")), orNone(cfg.String("logs.iam-domain")), c.from)

@@ -121,11 +121,11 @@ func (s *session) client(ctx context.Context) (*httpx.Client, error) {
 func (s *session) keys() (aksk.Keys, error) {
 	ak, err := s.cfg.Require("logs.access-key")
 	if err != nil {
-		return aksk.Keys{}, exit.Wrapf(err, exit.Usage, exit.Hint(err), "a secret key is set (%s) but no access key", s.cred.from)
+		return aksk.Keys{}, exit.Wrapf(err, exit.Usage, exit.Hint(err), "a secret key is given but no access key")
 	}
 	if !s.in.SecretKey && s.cfg.String("logs.secret-key") == "" {
 		return aksk.Keys{}, exit.UsageErrorf("pass --secret-key-stdin or set DIAGCTL_LOGS_SECRET_KEY (or logs.secret-key in the config file)",
-			"access key %s is set (%s) but no secret key", ak, s.cred.from)
+			"access key %s is set (%s) but no secret key", ak, "logs.access-key from "+s.cfg.Get("logs.access-key").Source)
 	}
 	sk, err := s.f.Secret(cmdutil.SecretSpec{Key: "logs.secret-key", StdinFlag: "--secret-key-stdin", FromStdin: s.in.SecretKey})
 	if err != nil {
