@@ -92,7 +92,7 @@ type errorBody struct {
 	Message string `json:"error_msg"`
 }
 
-const newTokenHint = "the IAM token expired (tokens live 24 hours): get a new one (POST https://iam.<region>.myhuaweicloud.com/v3/auth/tokens, header X-Subject-Token) and set DIAGCTL_LOGS_TOKEN or pass --token-stdin"
+const newTokenHint = "the IAM token expired (tokens live 24 hours): get a new one with 'diagctl logs token' and set DIAGCTL_LOGS_TOKEN or pass --token-stdin, or set an IAM user and password so downloads get one themselves"
 
 // DecodeError maps CodeArts Check error bodies, whatever their HTTP status.
 func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
@@ -112,7 +112,7 @@ func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
 		e.Exit = exit.Rejected
 		e.Next = "the service refused the request's parameters; check the sub-job ID"
 	case strings.HasPrefix(e.Code, "APIGW.") && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden):
-		e.Next = "the API gateway refused the token: set a valid IAM token in DIAGCTL_LOGS_TOKEN or pass --token-stdin"
+		e.Next = "the API gateway refused the token or the AK/SK signature: set a valid IAM token in DIAGCTL_LOGS_TOKEN or pass --token-stdin, or check the access key and secret key"
 	}
 	if e.Next == "" {
 		switch resp.StatusCode {

@@ -30,7 +30,7 @@ Settings:
   region       --region, DIAGCTL_LOGS_REGION, logs.region (https://codearts-check.<region>.myhuaweicloud.com
                when no endpoint is set)
   token        --token-stdin, DIAGCTL_LOGS_TOKEN, logs.token, or a prompt on a terminal (an IAM token,
-               the X-Subject-Token of POST https://iam.<region>.myhuaweicloud.com/v3/auth/tokens).
+               from 'diagctl logs token' or the X-Subject-Token of IAM's POST /v3/auth/tokens).
                A terminal line holds at most 4095 bytes: paste longer tokens through
                --token-stdin or DIAGCTL_LOGS_TOKEN, not at the prompt.
   access key   DIAGCTL_LOGS_ACCESS_KEY, logs.access-key (AK/SK request signing)
