@@ -55,6 +55,10 @@ type Service struct {
 	// service sends back), redacted in -v traces. The auth header is
 	// always redacted.
 	SecretHeaders []string
+	// RedactHeader shows one of the secret headers partly in -v traces
+	// (see httpx.Options.RedactHeader): a signature scheme's access key
+	// and signed header names, say. nil redacts secret headers whole.
+	RedactHeader func(name, value string) (string, bool)
 	// DecodeError maps the vendor's error bodies (see httpx.Options).
 	DecodeError func(resp *http.Response, body []byte) *httpx.APIError
 	// BaseURL resolves the service's URL from its settings; a missing or

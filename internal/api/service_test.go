@@ -28,8 +28,11 @@ func TestNewAuth(t *testing.T) {
 			}
 			continue
 		}
-		h := http.Header{}
-		a(h)
+		req, _ := http.NewRequest(http.MethodGet, "https://h.example/", nil)
+		if err := a(req); err != nil {
+			t.Fatal(err)
+		}
+		h := req.Header
 		if got := h[tt.header]; len(got) != 1 || got[0] != tt.wantValue {
 			t.Errorf("%+v: header %s = %q, want %q", tt.svc, tt.header, got, tt.wantValue)
 		}

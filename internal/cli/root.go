@@ -74,7 +74,7 @@ the prompt.
 	})
 
 	root.AddCommand(
-		configcmd.NewCmdConfig(f),
+		configcmd.NewCmdConfig(f, serviceNotes...),
 		newCmdVersion(f),
 	)
 	addServiceCommands(root, f)

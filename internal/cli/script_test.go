@@ -64,17 +64,21 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("SYMKEY_FIXTURES", symkeyFixtures)
 			for name, value := range emulator.ScriptVars() {
 				env.Setenv(name, value)
 			}
+			env.Values[envNamesKey{}] = envNames(env.Vars)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":       cmdExits,
 			"received":    cmdReceived,
 			"lastrequest": cmdLastRequest,
+			"pty":         cmdPty,
+			"iamcache":    cmdIAMCache,
 		},
 	})
 }
@@ -119,11 +123,22 @@ type emuLog struct {
 //
 //	received 0                          nothing at all
 //	received 2 'GET /api/v1/sandbox/'   two requests matching the regexp, on "METHOD PATH?QUERY"
+//	received -keep 1 '^POST /v3/auth/'  the same, leaving the requests for the next check
+//	received -reset                     forget what came so far
 //
 // so that "nothing was sent" (exit 2) is checked end to end.
 func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
+	log := ts.Value(emuKey{}).(*emuLog)
+	if len(args) == 1 && args[0] == "-reset" {
+		log.seen = len(log.srv.Received())
+		return
+	}
+	keep := len(args) > 0 && args[0] == "-keep"
+	if keep {
+		args = args[1:]
+	}
 	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: received COUNT [REGEXP]")
+		ts.Fatalf("usage: received [-keep] COUNT [REGEXP] | received -reset")
 	}
 	want, err := strconv.Atoi(args[0])
 	if err != nil {
@@ -135,7 +150,6 @@ func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("received: %v", err)
 		}
 	}
-	log := ts.Value(emuKey{}).(*emuLog)
 	all := log.srv.Received()
 	var got []string
 	for _, r := range all[min(log.seen, len(all)):] {
@@ -147,7 +161,9 @@ func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
 			got = append(got, line)
 		}
 	}
-	log.seen = len(all)
+	if !keep {
+		log.seen = len(all)
+	}
 	if len(got) != want {
 		ts.Fatalf("the emulator received %d matching requests, want %d:\n%s", len(got), want, strings.Join(got, "\n"))
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	configcmd "github.com/diagctl/diagctl/internal/cli/config"
 	emulatorcmd "github.com/diagctl/diagctl/internal/cli/emulator"
 	"github.com/diagctl/diagctl/internal/cli/logs"
 	"github.com/diagctl/diagctl/internal/cli/reporttask"
@@ -10,6 +11,9 @@ import (
 	"github.com/diagctl/diagctl/internal/cli/symbols"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 )
+
+// serviceNotes are the lines `config list` adds for the services.
+var serviceNotes = []configcmd.Note{logs.CredentialNote}
 
 // addServiceCommands adds the command groups that talk to a service.
 func addServiceCommands(root *cobra.Command, f *cmdutil.Factory) {

@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"net/url"
+
 	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -37,13 +39,34 @@ func (f *Factory) HTTPClient(svc api.Service, secretFromStdin bool) (*httpx.Clie
 			return nil, err
 		}
 	}
+	return f.newClient(svc, base, svc.NewAuth(user, secret))
+}
+
+// HTTPClientWithAuth is HTTPClient for a service whose credentials the
+// command resolves itself (one of several kinds, a signer, a token it
+// logs in for): everything but the secret comes from svc as in
+// HTTPClient, and auth (nil for none) goes on every request.
+func (f *Factory) HTTPClientWithAuth(svc api.Service, auth httpx.Auth) (*httpx.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	base, err := svc.BaseURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return f.newClient(svc, base, auth)
+}
+
+func (f *Factory) newClient(svc api.Service, base *url.URL, auth httpx.Auth) (*httpx.Client, error) {
 	o, err := f.HTTPOptions(svc.Name)
 	if err != nil {
 		return nil, err
 	}
 	o.Base = base
-	o.Auth = svc.NewAuth(user, secret)
+	o.Auth = auth
 	o.SecretHeaders = svc.SecretHeaders
+	o.RedactHeader = svc.RedactHeader
 	o.DecodeError = svc.DecodeError
 	return httpx.New(o)
 }

@@ -62,5 +62,17 @@ func ScriptVars() map[string]string {
 		"RADAR_TASK_SLOW":           RadarTaskSlow,
 		"RADAR_TASK_STALL":          RadarTaskStall,
 		"RADAR_TASK_UNKNOWN":        RadarTaskUnknown,
+		"IAM_DOMAIN":                IAMDomain,
+		"IAM_PASSWORD":              IAMPassword,
+		"IAM_USER":                  IAMUser,
+		"IAM_USER_ID":               IAMUserID,
+		"IAM_MFA_USER":              IAMMFAUser,
+		"IAM_MFA_USER_ID":           IAMMFAUserID,
+		"IAM_MFA_CODE":              IAMMFACode,
+		"IAM_SHORT_USER":            IAMShortUser,
+		"IAM_EXPIRED_USER":          IAMExpiredUser,
+		"IAM_LOCKED_USER":           IAMLockedUser,
+		"LOGS_ACCESS_KEY":           LogsAccessKey,
+		"LOGS_SECRET_KEY":           LogsSecretKey,
 	}
 }

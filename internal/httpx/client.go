@@ -42,13 +42,20 @@ type Options struct {
 	Base *url.URL
 
 	// Auth sets credentials on a request (BasicAuth, BearerAuth,
-	// HeaderAuth). It is called only for requests to the host the call
-	// started with, so a redirect elsewhere never carries them. Every
-	// header it sets is redacted in the trace.
+	// HeaderAuth, or a service's signer). It is called on every attempt,
+	// and only for requests to the host the call started with, so a
+	// redirect elsewhere never carries them. Every header it sets is
+	// redacted in the trace.
 	Auth Auth
 	// SecretHeaders are redacted in the trace besides the standard ones
 	// and Auth's: the service's own (a token it sends back, say).
 	SecretHeaders []string
+	// RedactHeader, when set, shows a secret header partly in the trace:
+	// given the canonical name and a value the trace would redact, it
+	// returns what to show and true (a signature scheme's public parts,
+	// say), or false to redact the whole value. It is asked only about
+	// secret headers, so it can only reveal what it returns on purpose.
+	RedactHeader func(name, value string) (string, bool)
 	// DecodeError turns a vendor's error body into an APIError. It is given
 	// the response (status, headers) and up to 1 MiB of its body.
 	DecodeError func(resp *http.Response, body []byte) *APIError
@@ -121,7 +128,7 @@ func New(o Options) (*Client, error) {
 	}
 	var rt http.RoundTripper = transport
 	if o.Trace != nil {
-		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(append(o.Auth.headers(), o.SecretHeaders...))}
+		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(append(o.Auth.headers(), o.SecretHeaders...)), redact: o.RedactHeader}
 	}
 	rt = &authTransport{next: rt, auth: o.Auth}
 	c := &Client{opts: o, hc: &http.Client{Transport: rt}}
@@ -246,6 +253,9 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			release()
 			if cause := context.Cause(req.Context()); cause != nil {
 				return nil, cause
+			}
+			if authErr, ok := asAuthError(err); ok {
+				return nil, authErr // signing failed: sending again would not help
 			}
 			if policy.retryTransport(err) {
 				if ok, werr := c.Pause(req.Context(), budget, 0, err.Error()); werr != nil {

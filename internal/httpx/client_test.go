@@ -109,7 +109,7 @@ func TestTraceRedaction(t *testing.T) {
 	longToken := strings.Repeat("T", 100_000)
 	tests := []struct {
 		name       string
-		auth       func(h http.Header)
+		auth       headerSetter
 		reqHeaders map[string]string // set by the caller on the request itself
 		extra      []string          // Options.SecretHeaders
 		secrets    []string          // must never appear in the trace
@@ -182,7 +182,11 @@ func TestTraceRedaction(t *testing.T) {
 				io.WriteString(w, "ok")
 			})
 			var trace bytes.Buffer
-			c, _ := newClient(t, Options{Trace: &trace, Auth: tt.auth, SecretHeaders: append(tt.extra, "X-Subject-Token"), UserAgent: "diagctl/test"})
+			var auth Auth
+			if tt.auth != nil {
+				auth = tt.auth.auth()
+			}
+			c, _ := newClient(t, Options{Trace: &trace, Auth: auth, SecretHeaders: append(tt.extra, "X-Subject-Token"), UserAgent: "diagctl/test"})
 			req := get(t, srv.URL+"/v1/thing?x=1")
 			for k, v := range tt.reqHeaders {
 				req.Header.Set(k, v)
@@ -259,11 +263,11 @@ func TestTraceRetryAndErrorLines(t *testing.T) {
 
 func TestAuthNotSentAfterRedirectToAnotherHost(t *testing.T) {
 	t.Parallel()
-	auth := func(h http.Header) {
+	auth := headerSetter(func(h http.Header) {
 		h.Set("Authorization", "Basic c2VjcmV0")
 		h.Set("X-Auth-Token", "token-secret")
 		h.Set("PgrApiKey", "pgr-secret")
-	}
+	}).auth()
 	type hop struct {
 		auth, token, pgr string
 	}
@@ -352,7 +356,7 @@ func TestAuthOrigin(t *testing.T) {
 				sent = r.Header.Get("Authorization") != ""
 				return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
 			}),
-			auth: func(h http.Header) { h.Set("Authorization", "Bearer x") },
+			auth: BearerAuth("x"),
 		}
 		o, _ := http.NewRequest(http.MethodGet, tt.origin, nil)
 		req, _ := http.NewRequest(http.MethodGet, tt.url, nil)
@@ -367,6 +371,13 @@ func TestAuthOrigin(t *testing.T) {
 			t.Error("Auth changed the caller's request")
 		}
 	}
+}
+
+// headerSetter is an Auth that only sets headers, for tables of them.
+type headerSetter func(h http.Header)
+
+func (s headerSetter) auth() Auth {
+	return func(r *http.Request) error { s(r.Header); return nil }
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

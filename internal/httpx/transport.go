@@ -36,12 +36,18 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
-	t.auth(r.Header)
+	if err := t.auth(r); err != nil {
+		if r.Body != nil {
+			r.Body.Close() // a RoundTripper closes the body, even on error
+		}
+		return nil, &authError{err}
+	}
 	return t.next.RoundTrip(r)
 }
 
 // Headers that hold a secret whatever the service. A service's own
-// secret headers come from its Auth and Options.SecretHeaders.
+// secret headers come from its Auth and Options.SecretHeaders; how one of
+// them is shown can come from Options.RedactHeader.
 var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 
 func secretSet(extra []string) map[string]bool {
@@ -61,6 +67,9 @@ type traceTransport struct {
 	next   http.RoundTripper
 	w      io.Writer
 	secret map[string]bool
+	// redact shows a secret header partly (Options.RedactHeader); nil,
+	// or ok false, redacts the whole value.
+	redact func(name, value string) (string, bool)
 	mu     sync.Mutex
 }
 
@@ -94,11 +103,23 @@ func (t *traceTransport) headers(b *strings.Builder, prefix string, h http.Heade
 	for _, k := range names {
 		for _, v := range h[k] {
 			if t.secret[http.CanonicalHeaderKey(k)] {
-				v = redactValue(v)
+				v = t.redactSecret(k, v)
 			}
 			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
 		}
 	}
+}
+
+// redactSecret is what the trace shows of a secret header's value: the
+// service's partial redaction when it has one for this value, else
+// redactValue's.
+func (t *traceTransport) redactSecret(name, v string) string {
+	if t.redact != nil {
+		if shown, ok := t.redact(http.CanonicalHeaderKey(name), v); ok {
+			return shown
+		}
+	}
+	return redactValue(v)
 }
 
 // redactValue keeps the auth scheme ("Basic", "Bearer") visible, since it

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/diagctl/diagctl/internal/api"
+	"github.com/diagctl/diagctl/internal/api/logs/aksk"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 )
@@ -58,7 +59,9 @@ func LogFileRequest(ctx context.Context, c *httpx.Client, id string) (*http.Requ
 
 // Service is CodeArts Check as the shared layers see it: the IAM token
 // in X-Auth-Token, at logs.endpoint or the region's public endpoint. IAM
-// hands tokens out in X-Subject-Token, which is redacted too.
+// hands tokens out in X-Subject-Token, which is redacted too. With an
+// access key and secret key, the command signs requests instead
+// (SignAuth); RedactHeader keeps the signature out of -v traces.
 var Service = api.Service{
 	Name:       "logs",
 	Auth:       api.Header,
@@ -69,7 +72,8 @@ var Service = api.Service{
 		StdinHelp: "read the IAM token from the first line of stdin",
 		Prompt:    func(_, host string) string { return "IAM token for " + host + ": " },
 	},
-	SecretHeaders: []string{"X-Subject-Token"},
+	SecretHeaders: append([]string{"X-Subject-Token"}, aksk.SecretHeaders...),
+	RedactHeader:  RedactHeader,
 	DecodeError:   DecodeError,
 	BaseURL: func(s api.Settings) (*url.URL, error) {
 		return Endpoint(s.String("logs.endpoint"), s.String("logs.region"))
@@ -88,7 +92,7 @@ type errorBody struct {
 	Message string `json:"error_msg"`
 }
 
-const newTokenHint = "the IAM token expired (tokens live 24 hours): get a new one (POST https://iam.<region>.myhuaweicloud.com/v3/auth/tokens, header X-Subject-Token) and set DIAGCTL_LOGS_TOKEN or pass --token-stdin"
+const newTokenHint = "the IAM token expired (tokens live 24 hours): get a new one with 'diagctl logs token' and set DIAGCTL_LOGS_TOKEN or pass --token-stdin, or set an IAM user and password so downloads get one themselves"
 
 // DecodeError maps CodeArts Check error bodies, whatever their HTTP status.
 func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
@@ -108,7 +112,7 @@ func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
 		e.Exit = exit.Rejected
 		e.Next = "the service refused the request's parameters; check the sub-job ID"
 	case strings.HasPrefix(e.Code, "APIGW.") && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden):
-		e.Next = "the API gateway refused the token: set a valid IAM token in DIAGCTL_LOGS_TOKEN or pass --token-stdin"
+		e.Next = "the API gateway refused the token or the AK/SK signature: set a valid IAM token in DIAGCTL_LOGS_TOKEN or pass --token-stdin, or check the access key and secret key"
 	}
 	if e.Next == "" {
 		switch resp.StatusCode {

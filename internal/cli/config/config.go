@@ -19,8 +19,12 @@ import (
 	"github.com/diagctl/diagctl/internal/prompt"
 )
 
+// Note is a line `config list` adds after the table: what the settings
+// add up to for one service (which credential it will use, say).
+type Note func(cfg *config.Config) string
+
 // NewCmdConfig builds `diagctl config` and its subcommands.
-func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
+func NewCmdConfig(f *cmdutil.Factory, notes ...Note) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config <command>",
 		Short: "Show and change settings in the config file",
@@ -33,7 +37,7 @@ unset change the profile's section.
 Keys:
 ` + keyHelp() + "\n\n" + exit.StatusHelp,
 	}
-	cmd.AddCommand(newCmdPath(f), newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdUnset(f))
+	cmd.AddCommand(newCmdPath(f), newCmdList(f, notes), newCmdGet(f), newCmdSet(f), newCmdUnset(f))
 	return cmd
 }
 
@@ -108,11 +112,15 @@ func shown(v config.Value) string {
 	return v.Value
 }
 
-func newCmdList(f *cmdutil.Factory) *cobra.Command {
+func newCmdList(f *cmdutil.Factory, notes []Note) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List every setting, its value and where it comes from (secrets redacted)",
-		Args:  cmdutil.NoArgs,
+		Long: `List every setting, its value and where it comes from (secrets redacted).
+
+After the table, a line per service says what the settings add up to, such as
+the credential 'logs download' will use (not with --json).`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {
@@ -137,7 +145,15 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			for _, e := range entries {
 				tab.Row(e.Key, dash(e.Value), dash(e.Source))
 			}
-			return tab.Print()
+			if err := tab.Print(); err != nil {
+				return err
+			}
+			for _, note := range notes {
+				if _, err := fmt.Fprintln(f.IOStreams.Out, note(cfg)); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 }
@@ -204,8 +220,8 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 		Short: "Write a setting to the config file (mode 0600)",
 		Long: `Write a setting to the config file, which is created with mode 0600.
 
-A secret (sandbox.password, logs.token, symbols.token, report-task.api-key) is never
-taken from the command line, where it would stay in the shell history: leave VALUE
+A secret (sandbox.password, logs.token, logs.iam-password, logs.secret-key,
+symbols.token, report-task.api-key) is never taken from the command line, where it would stay in the shell history: leave VALUE
 out and type it at the prompt, or pipe it on stdin.`,
 		Example: `  diagctl config set sandbox.server sandbox.lab.example
   diagctl --profile prod config set logs.region cn-north-4

@@ -9,6 +9,7 @@ import (
 	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/download"
+	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
@@ -37,7 +38,22 @@ type Options struct {
 	Flags       Flags
 	SecretStdin bool // the service's --*-stdin flag
 
+	// Renewal, when set, lets a credential that expired mid-run be
+	// renewed once: the items that failed because of it are downloaded
+	// again, once, with the new one.
+	Renewal *Renewal
+
 	globals *cmdutil.GlobalOptions
+}
+
+// Renewal is how a command renews a credential that can expire (an IAM
+// token it logged in for). The client's Auth must read the credential at
+// each attempt, so that the retried items carry the new one.
+type Renewal struct {
+	// Expired says an item's error is the credential having expired.
+	Expired func(err error) bool
+	// Renew gets a fresh credential. It is called at most once a run.
+	Renew func(ctx context.Context) error
 }
 
 // NewOptions takes the dependencies from f.
@@ -93,7 +109,7 @@ func (o *Options) Run(spec Spec) error {
 		ctx = context.Background()
 	}
 	d := o.Flags
-	results := download.Run(ctx, sources, download.Options{
+	dopts := download.Options{
 		Client:   client,
 		IO:       o.IO,
 		Output:   d.Output,
@@ -102,6 +118,39 @@ func (o *Options) Run(spec Spec) error {
 		Extract:  d.Extract,
 		Parallel: d.Parallel,
 		Retries:  client.Retries(),
-	})
+	}
+	results := download.Run(ctx, sources, dopts)
+	if o.Renewal != nil {
+		o.Renewal.retry(ctx, sources, dopts, results)
+	}
 	return PrintResults(o.IO, o.JSON, results)
+}
+
+// retry renews the credential when some items failed because it expired,
+// then downloads those items once more, in place in results. When the
+// renewal fails, those items report why.
+func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts download.Options, results []download.Result) {
+	var again []int
+	for i, r := range results {
+		if r.Err != nil && rn.Expired(r.Err) {
+			again = append(again, i)
+		}
+	}
+	if len(again) == 0 {
+		return
+	}
+	if err := rn.Renew(ctx); err != nil {
+		for _, i := range again {
+			results[i].Err = exit.Wrapf(err, exit.Code(err), exit.Hint(err), "%v; renewing the credential failed", results[i].Err)
+			results[i].Error = nil
+		}
+		return
+	}
+	retried := make([]download.Source, len(again))
+	for j, i := range again {
+		retried[j] = sources[i]
+	}
+	for j, r := range download.Run(ctx, retried, opts) {
+		results[again[j]] = r
+	}
 }

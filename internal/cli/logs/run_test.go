@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/diagctl/diagctl/internal/cli/downloadcmd"
 	"github.com/diagctl/diagctl/internal/cmdutil/cmdutiltest"
 	"github.com/diagctl/diagctl/internal/emulator"
 	"github.com/diagctl/diagctl/internal/exit"
@@ -20,8 +19,7 @@ func TestRunDownload(t *testing.T) {
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(emulator.LogsToken + "\n")
 	f := cmdutiltest.NewFactory(t, ios, map[string]string{"DIAGCTL_LOGS_ENDPOINT": srv.URL})
-	o := downloadcmd.NewOptions(f)
-	opts := &o
+	opts := newDownloadOptions(f)
 	opts.IDs = []string{emulator.SubJobOK, emulator.SubJob200Error}
 	opts.Flags.Dir, opts.Flags.Parallel = t.TempDir(), 2
 	opts.SecretStdin = true
