@@ -63,6 +63,11 @@ func TestScripts(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(env.WorkDir, "emu-ca.pem"), caPEM, 0o644); err != nil {
 				return err
 			}
+			// Under -race, every process sleeps a second at exit by default
+			// (GORACE atexit_sleep_ms=1000) so late reports can come out:
+			// with 100-odd diagctl processes that was most of the package's
+			// time. Races found before exit still fail the script (exit 66).
+			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("HOME", env.WorkDir)
