@@ -67,6 +67,28 @@ func (term *terminal) streams() *iostreams.IOStreams {
 	return ios
 }
 
+// flush writes a marker from the program's side and waits until the user's
+// side shows it: everything the program wrote (or the terminal echoed)
+// before it has arrived by then.
+func (term *terminal) flush(t *testing.T) {
+	t.Helper()
+	const marker = "\x00flush\x00"
+	if _, err := io.WriteString(term.tty, marker); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the flush marker", func() bool { return strings.Contains(term.output(), marker) })
+}
+
+// typeAndSeeEcho types a line on the user's side and waits until the
+// terminal echoes it back: proof that echo is on and a reader took it.
+func (term *terminal) typeAndSeeEcho(t *testing.T, line string) {
+	t.Helper()
+	if _, err := io.WriteString(term.master, line+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the echo of "+line, func() bool { return strings.Contains(term.output(), line) })
+}
+
 func (term *terminal) output() string {
 	term.mu.Lock()
 	defer term.mu.Unlock()
@@ -138,8 +160,8 @@ func TestSecretOnPTYDoesNotEcho(t *testing.T) {
 	if !term.echo(t) {
 		t.Error("echo not restored after the prompt")
 	}
-	time.Sleep(50 * time.Millisecond) // let anything echoed reach the master
-	out := term.output()
+	term.flush(t)
+	out := strings.ReplaceAll(term.output(), "\x00flush\x00", "")
 	if strings.Contains(out, "hunter2") {
 		t.Errorf("the secret was echoed: %q", out)
 	}
@@ -180,9 +202,9 @@ func TestSecretCancelRestoresEcho(t *testing.T) {
 	if !term.echo(t) {
 		t.Error("echo still off after the prompt was cancelled")
 	}
-	// Release the reader still blocked on the terminal; echo must stay on.
-	io.WriteString(term.master, "\n")
-	time.Sleep(50 * time.Millisecond)
+	// Release the reader still blocked on the terminal; echo must stay
+	// on: what is typed next is shown.
+	term.typeAndSeeEcho(t, "after-cancel")
 	if !term.echo(t) {
 		t.Error("echo turned off again after the cancelled prompt")
 	}
@@ -197,11 +219,12 @@ func TestSecretCancelledBeforeLeavesEchoOn(t *testing.T) {
 	if exit.Code(r.err) != exit.Interrupted {
 		t.Errorf("err %v, want interrupted", r.err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	// Typed text is echoed (this also releases a reader, if one was
+	// started).
+	term.typeAndSeeEcho(t, "after-early-cancel")
 	if !term.echo(t) {
 		t.Error("a prompt cancelled before it began left echo off")
 	}
-	io.WriteString(term.master, "\n") // release a reader, if one was started
 }
 
 func TestSecretEndOfInput(t *testing.T) {
