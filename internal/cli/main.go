@@ -35,8 +35,10 @@ func MainWith(tune func(*cmdutil.Factory)) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 3)
+	// Never signal.Stop: a second SIGTERM that arrives while the process
+	// exits would otherwise take the default action and kill it with
+	// "terminated" instead of exit 130. The process ends right after.
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
 	go stopOnSignals(signals, cancel)
 	f := cmdutil.NewFactory(iostreams.System(), os.Getenv, Version(), ctx)
 	// A person at a terminal is asked there, even when stderr or stdin is
