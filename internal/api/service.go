@@ -46,8 +46,8 @@ type Secret struct {
 
 // Service describes one vendor API.
 type Service struct {
-	Name       string // "sandbox": settings prefix (ca-cert, insecure), messages
-	Auth       AuthKind
+	Name string // "sandbox": settings prefix (ca-cert, insecure), messages
+	Auth AuthKind
 	// SelectAuth, when set, chooses Auth from the settings for a service
 	// that takes its one secret in more than one way (the symbol service:
 	// a PAT as Basic, or an Entra token as Bearer); a bad setting is a

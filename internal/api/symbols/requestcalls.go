@@ -95,4 +95,3 @@ func sendRequestCall(ctx context.Context, c *httpx.Client, op Op, method, versio
 	}
 	return r, err
 }
-
