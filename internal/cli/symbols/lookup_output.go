@@ -60,7 +60,7 @@ func reportLookups(opts *LookupOptions, inputs []input, outcomes []outcome, targ
 		case o.err != nil:
 			keyFailed++
 			code = exit.Worse(code, exit.Failure)
-			reportError(opts, errOut, inputs[i].path, "", o.err.Error(), exit.Failure)
+			reportError(opts, errOut, inputs[i].path, "", o.err.Error(), exit.Failure, "")
 		case o.skip != "":
 			skipped++
 			if opts.Verbose {
@@ -77,10 +77,7 @@ func reportLookups(opts *LookupOptions, inputs []input, outcomes []outcome, targ
 			code = exit.Worse(code, exit.Code(r.err))
 			if !reported[r.err] { // a key given twice shares one result
 				reported[r.err] = true
-				reportError(opts, errOut, targets[i].file, targets[i].key, r.err.Error(), exit.Code(r.err))
-				if h := exit.Hint(r.err); h != "" && !opts.JSON {
-					fmt.Fprintln(errOut, "hint: "+safetext.Escape(h))
-				}
+				reportError(opts, errOut, targets[i].file, targets[i].key, r.err.Error(), exit.Code(r.err), exit.Hint(r.err))
 			}
 		case r.lookup.Found:
 			found++
@@ -115,9 +112,12 @@ func reportLookups(opts *LookupOptions, inputs []input, outcomes []outcome, targ
 
 // reportError writes one failure on stderr: a line of text, or with
 // --json a JSON object.
-func reportError(opts *LookupOptions, w io.Writer, file, key, msg string, code int) {
+func reportError(opts *LookupOptions, w io.Writer, file, key, msg string, code int, hint string) {
 	if opts.JSON {
 		doc := map[string]any{"error": msg, "exit_status": code}
+		if hint != "" {
+			doc["hint"] = hint
+		}
 		if file != "" {
 			doc["file"] = file
 		}
@@ -135,6 +135,9 @@ func reportError(opts *LookupOptions, w io.Writer, file, key, msg string, code i
 		}
 	}
 	fmt.Fprintf(w, "error: %s: %s\n", what, safetext.Escape(msg))
+	if hint != "" {
+		fmt.Fprintln(w, "hint: "+safetext.Escape(hint))
+	}
 }
 
 func keys(n int) string {

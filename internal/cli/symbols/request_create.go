@@ -61,7 +61,6 @@ command again is safe: it creates the request, or says the name exists.
 	fl.StringVar(&opts.Description, "description", "", "the request's description")
 	fl.StringVar(&opts.ExpiresIn, "expires-in", "", "keep the request this long: 30d, 2w, 36h (default: the service's 30 days)")
 	fl.StringVar(&opts.Expires, "expires", "", "keep the request until this date: 2026-03-01 or RFC 3339")
-	cmd.MarkFlagsMutuallyExclusive("expires-in", "expires")
 	for _, name := range []string{"description", "expires-in", "expires"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
