@@ -14,8 +14,9 @@ import (
 func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "symbols <command>",
-		Short: "Azure DevOps symbols: client keys and blob identifiers of symbol files",
-		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files.
+		Short: "Azure DevOps symbols: client keys, symbol requests and lookups",
+		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files,
+the symbol requests they are published in, and lookups of what a debugger will find.
 
 'diagctl symbols keys' works offline and needs none of the settings below.
 
