@@ -151,3 +151,24 @@ func TestLookupKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBaseURL: an organization is refused (exit 2) or stays exactly one
+// path segment of the service URL, whatever it holds.
+func FuzzBaseURL(f *testing.F) {
+	for _, s := range []string{"fabrikam", "a/b", "..", "a%2Fb", "x?y#z", "my-org_1.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, org string) {
+		u, err := BaseURL(settings{URLKey: DefaultBaseURL, OrganizationKey: org})
+		if err != nil {
+			if exit.Code(err) != exit.Usage {
+				t.Fatalf("%q: %v", org, err)
+			}
+			return
+		}
+		back, err := url.Parse(u.String())
+		if err != nil || back.Path != "/"+org || back.RawQuery != "" || back.Fragment != "" || back.Host != "artifacts.dev.azure.com" {
+			t.Fatalf("%q: %s (%v)", org, u, err)
+		}
+	})
+}
