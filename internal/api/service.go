@@ -46,8 +46,13 @@ type Secret struct {
 
 // Service describes one vendor API.
 type Service struct {
-	Name       string // "sandbox": settings prefix (ca-cert, insecure), messages
-	Auth       AuthKind
+	Name string // "sandbox": settings prefix (ca-cert, insecure), messages
+	Auth AuthKind
+	// SelectAuth, when set, chooses Auth from the settings for a service
+	// that takes its one secret in more than one way (the symbol service:
+	// a PAT as Basic, or an Entra token as Bearer); a bad setting is a
+	// usage error.
+	SelectAuth func(s Settings) (AuthKind, error)
 	AuthHeader string // the header for Header auth, spelled as the vendor does
 	UserKey    string // Basic: the user name's setting (required)
 	Secret     Secret // the credential; Key "" for a service without one

@@ -84,6 +84,8 @@ func TestScripts(t *testing.T) {
 			"lastrequest": cmdLastRequest,
 			"pty":         cmdPty,
 			"iamcache":    cmdIAMCache,
+			"capture":     cmdCapture,
+			"symentries":  cmdSymEntries,
 		},
 	})
 }

@@ -7,13 +7,14 @@ import (
 	logsapi "github.com/diagctl/diagctl/internal/api/logs"
 	radarapi "github.com/diagctl/diagctl/internal/api/radar"
 	sandboxapi "github.com/diagctl/diagctl/internal/api/sandbox"
+	symbolsapi "github.com/diagctl/diagctl/internal/api/symbols"
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 )
 
 // services is every api.Service a command uses; a new service command
 // adds its value here.
-var services = []api.Service{sandboxapi.Service, logsapi.Service, radarapi.Service}
+var services = []api.Service{sandboxapi.Service, logsapi.Service, radarapi.Service, symbolsapi.Service}
 
 // keyRecorder is api.Settings that knows no value and records the keys
 // asked for.

@@ -24,6 +24,11 @@ func (f *Factory) HTTPClient(svc api.Service, secretFromStdin bool) (*httpx.Clie
 	if err != nil {
 		return nil, err
 	}
+	if svc.SelectAuth != nil {
+		if svc.Auth, err = svc.SelectAuth(cfg); err != nil {
+			return nil, err
+		}
+	}
 	var user, secret string
 	if svc.UserKey != "" {
 		if user, err = cfg.Require(svc.UserKey); err != nil {

@@ -74,5 +74,17 @@ func ScriptVars() map[string]string {
 		"IAM_LOCKED_USER":           IAMLockedUser,
 		"LOGS_ACCESS_KEY":           LogsAccessKey,
 		"LOGS_SECRET_KEY":           LogsSecretKey,
+		"SYMBOLS_ORG":               SymbolsOrg,
+		"SYMBOLS_PAT":               SymbolsPAT,
+		"SYMBOLS_BEARER":            SymbolsBearer,
+		"SYMBOLS_EXPIRED_PAT":       SymbolsExpiredPAT,
+		"SYMBOL_REQUEST_OPEN":       SymbolRequestOpen,
+		"SYMBOL_REQUEST_OPEN_NAME":  SymbolRequestOpenName,
+		"SYMBOL_REQUEST_SEALED":     SymbolRequestSealed,
+		"SYMBOL_REQUEST_429":        SymbolRequest429,
+		"SYMBOL_REQUEST_DROP":       SymbolRequestDrop,
+		"SYMBOL_REQUEST_PREVIEW":    SymbolRequestPreview,
+		"SYMBOL_REQUEST_UNKNOWN":    SymbolRequestUnknown,
+		"KNOWN_BLOB_ID":             KnownBlobID,
 	}
 }

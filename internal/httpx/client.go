@@ -131,7 +131,7 @@ func New(o Options) (*Client, error) {
 		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(append(o.Auth.headers(), o.SecretHeaders...)), redact: o.RedactHeader}
 	}
 	rt = &authTransport{next: rt, auth: o.Auth}
-	c := &Client{opts: o, hc: &http.Client{Transport: rt}}
+	c := &Client{opts: o, hc: &http.Client{Transport: rt, CheckRedirect: checkRedirect}}
 	return c, nil
 }
 
@@ -199,6 +199,28 @@ type Call struct {
 	// Budget is the item's retry budget, shared with its other requests
 	// (a download's resumes); nil means a fresh one of Options.Retries.
 	Budget *Budget
+	// NoRedirect returns a redirect (3xx with Location) as the answer
+	// instead of following it: for a lookup whose answer is where the
+	// content is (a signed storage URL), not the content itself. Its body
+	// is the caller's to close, like any answer's.
+	NoRedirect bool
+}
+
+type noRedirectKey struct{}
+
+// maxRedirects is net/http's own limit, kept for followed redirects.
+const maxRedirects = 10
+
+// checkRedirect follows redirects as net/http does, except for a call
+// made with Call.NoRedirect, whose redirect is the answer.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if no, _ := req.Context().Value(noRedirectKey{}).(bool); no {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	return nil
 }
 
 // Do sends req under the method's retry policy. A non-2xx answer is
@@ -224,6 +246,9 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 		budget = c.NewBudget()
 	}
 	parent := context.WithValue(req.Context(), originKey{}, origin{req.URL.Scheme, req.URL.Host})
+	if call.NoRedirect {
+		parent = context.WithValue(parent, noRedirectKey{}, true)
+	}
 	op := req.Method + " " + redactURL(req.URL.String())
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithCancelCause(parent)

@@ -58,6 +58,11 @@ func secretSet(extra []string) map[string]bool {
 	return m
 }
 
+// urlHeader are the headers whose value is a URL, which may be signed
+// (an Azure SAS "sig", an S3 signature): the trace shows them as
+// redactURL does a request's URL.
+var urlHeader = map[string]bool{"Location": true, "Content-Location": true}
+
 // Redacted is what the trace shows instead of a secret.
 const Redacted = "[redacted]"
 
@@ -104,6 +109,8 @@ func (t *traceTransport) headers(b *strings.Builder, prefix string, h http.Heade
 		for _, v := range h[k] {
 			if t.secret[http.CanonicalHeaderKey(k)] {
 				v = t.redactSecret(k, v)
+			} else if urlHeader[http.CanonicalHeaderKey(k)] {
+				v = redactURL(v) // a redirect to a signed storage URL
 			}
 			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
 		}

@@ -14,8 +14,9 @@ import (
 func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "symbols <command>",
-		Short: "Azure DevOps symbols: client keys and blob identifiers of symbol files",
-		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files.
+		Short: "Azure DevOps symbols: client keys, symbol requests and lookups",
+		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files,
+the symbol requests they are published in, and lookups of what a debugger will find.
 
 'diagctl symbols keys' works offline and needs none of the settings below.
 
@@ -44,5 +45,7 @@ Settings (for the commands that send requests):
 	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	cmd.AddCommand(NewCmdKeys(f, nil))
+	cmd.AddCommand(NewCmdRequest(f))
+	cmd.AddCommand(NewCmdLookup(f, nil))
 	return cmd
 }
