@@ -44,5 +44,6 @@ Settings (for the commands that send requests):
 	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	cmd.AddCommand(NewCmdKeys(f, nil))
+	cmd.AddCommand(NewCmdCreateEntries(f, nil))
 	return cmd
 }
