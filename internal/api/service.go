@@ -60,8 +60,8 @@ func (s Service) ResolveAuth(st Settings) (Service, error) {
 
 // Service describes one vendor API.
 type Service struct {
-	Name       string // "sandbox": settings prefix (ca-cert, insecure), messages
-	Auth       AuthKind
+	Name string // "sandbox": settings prefix (ca-cert, insecure), messages
+	Auth AuthKind
 	// SelectAuth, when set, picks the auth kind from the settings (a
 	// service that takes one secret in several ways: a token sent as
 	// Basic or as Bearer, as the user chooses); it replaces Auth for the
