@@ -84,6 +84,9 @@ func TestScripts(t *testing.T) {
 			"lastrequest": cmdLastRequest,
 			"pty":         cmdPty,
 			"iamcache":    cmdIAMCache,
+			"entriessent": cmdEntriesSent,
+			"genentries":  cmdGenEntries,
+			"holdblob":    cmdHoldBlob,
 		},
 	})
 }
