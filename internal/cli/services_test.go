@@ -7,13 +7,14 @@ import (
 	logsapi "github.com/diagctl/diagctl/internal/api/logs"
 	radarapi "github.com/diagctl/diagctl/internal/api/radar"
 	sandboxapi "github.com/diagctl/diagctl/internal/api/sandbox"
+	symbolsapi "github.com/diagctl/diagctl/internal/api/symbols"
 	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/exit"
 )
 
 // services is every api.Service a command uses; a new service command
 // adds its value here.
-var services = []api.Service{sandboxapi.Service, logsapi.Service, radarapi.Service}
+var services = []api.Service{sandboxapi.Service, logsapi.Service, radarapi.Service, symbolsapi.Service}
 
 // keyRecorder is api.Settings that knows no value and records the keys
 // asked for.
@@ -33,6 +34,11 @@ func TestServiceSettingsKnown(t *testing.T) {
 		rec := &keyRecorder{}
 		if _, err := svc.BaseURL(rec); exit.Code(err) != exit.Usage {
 			t.Errorf("%s: BaseURL without settings: %v, want a usage error", svc.Name, err)
+		}
+		if svc.SelectAuth != nil {
+			if _, err := svc.SelectAuth(rec); err != nil {
+				t.Errorf("%s: SelectAuth without settings: %v, want the default kind", svc.Name, err)
+			}
 		}
 		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure")
 		for _, key := range keys {
