@@ -164,8 +164,13 @@ func (s *sender) stop(done [][]symbols.StoredEntry, err error) error {
 			next = resume
 		}
 	}
-	code := exit.Code(be.err)
-	return exit.Wrapf(be.err, code, next, "%s", strings.Join(parts, "; "))
+	msg := strings.Join(parts, "; ")
+	if errors.Is(be.err, exit.ErrInterrupted) && !s.opts.JSON {
+		// The top level prints only "interrupted" for Ctrl-C; what was
+		// created must still be said.
+		fmt.Fprintf(s.opts.IO.ErrOut, "error: %s\nhint: %s\n", msg, next)
+	}
+	return exit.Wrapf(be.err, exit.Code(be.err), next, "%s", msg)
 }
 
 // entryRange is the 1-based range of input entries batch i holds.

@@ -333,6 +333,9 @@ func TestCreateEntriesInterrupted(t *testing.T) {
 	if !strings.Contains(err.Error(), want) || !strings.Contains(exit.Hint(err), "skipIfExists") {
 		t.Errorf("error %q hint %q", err, exit.Hint(err))
 	}
+	if !strings.Contains(fx.err.String(), "error: "+want) {
+		t.Errorf("stderr %q: the top level prints only \"interrupted\", so the run must say what was created", fx.err)
+	}
 	if posts.Load() != 2 || strings.Count(fx.out.String(), "\tcreated\t") != 2 {
 		t.Errorf("%d POSTs, stdout %q", posts.Load(), fx.out)
 	}
