@@ -114,7 +114,7 @@ would be sent, one document per batch, and sends nothing (no token needed).
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.EntriesFile, "entries", "", "read entries from a JSON `FILE` (- is stdin)")
+	fl.StringVar(&opts.EntriesFile, "entries", "", "read entries from a JSON file (- is stdin)")
 	fl.StringVar(&opts.ClientKey, "client-key", "", "one entry: its client key (name/id/name)")
 	fl.StringVar(&opts.BlobID, "blob-id", "", "one entry: its blob identifier (44 characters of base64)")
 	fl.Int64Var(&opts.Size, "size", 0, "one entry: its size in bytes")
