@@ -44,14 +44,28 @@ type Secret struct {
 	Prompt func(user, host string) string
 }
 
+// ResolveAuth returns s with its auth kind decided: SelectAuth's choice
+// when it has one, else s unchanged.
+func (s Service) ResolveAuth(st Settings) (Service, error) {
+	if s.SelectAuth == nil {
+		return s, nil
+	}
+	kind, err := s.SelectAuth(st)
+	if err != nil {
+		return s, err
+	}
+	s.Auth = kind
+	return s, nil
+}
+
 // Service describes one vendor API.
 type Service struct {
 	Name string // "sandbox": settings prefix (ca-cert, insecure), messages
 	Auth AuthKind
-	// SelectAuth, when set, chooses Auth from the settings for a service
-	// that takes its one secret in more than one way (the symbol service:
-	// a PAT as Basic, or an Entra token as Bearer); a bad setting is a
-	// usage error.
+	// SelectAuth, when set, picks the auth kind from the settings (a
+	// service that takes one secret in several ways: a token sent as
+	// Basic or as Bearer, as the user chooses); it replaces Auth for the
+	// client being built. A bad setting is a usage error. nil means Auth.
 	SelectAuth func(s Settings) (AuthKind, error)
 	AuthHeader string // the header for Header auth, spelled as the vendor does
 	UserKey    string // Basic: the user name's setting (required)

@@ -38,3 +38,31 @@ func TestNewAuth(t *testing.T) {
 		}
 	}
 }
+
+type fakeSettings map[string]string
+
+func (f fakeSettings) String(k string) string           { return f[k] }
+func (f fakeSettings) Require(k string) (string, error) { return f[k], nil }
+
+// TestResolveAuth: SelectAuth decides the kind; without it Auth stays.
+func TestResolveAuth(t *testing.T) {
+	t.Parallel()
+	pick := func(s Settings) (AuthKind, error) {
+		if s.String("auth") == "bearer" {
+			return Bearer, nil
+		}
+		return Basic, nil
+	}
+	svc := Service{Auth: Basic, SelectAuth: pick}
+	got, err := svc.ResolveAuth(fakeSettings{"auth": "bearer"})
+	if err != nil || got.Auth != Bearer {
+		t.Errorf("bearer setting: %v, %v", got.Auth, err)
+	}
+	if svc.Auth != Basic {
+		t.Error("ResolveAuth changed the original value")
+	}
+	got, err = Service{Auth: Header}.ResolveAuth(fakeSettings{"auth": "bearer"})
+	if err != nil || got.Auth != Header {
+		t.Errorf("no SelectAuth: %v, %v", got.Auth, err)
+	}
+}

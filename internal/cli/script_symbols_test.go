@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
-
-	"github.com/rogpeppe/go-internal/testscript"
 
 	symapi "github.com/diagctl/diagctl/internal/api/symbols"
 	"github.com/diagctl/diagctl/internal/emulator"
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // cmdCapture sets an environment variable to the last command's stdout,
@@ -98,4 +100,144 @@ func jsonBody(v any) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
 	return b.Bytes(), err
+}
+
+// keysRow is one row of `symbols keys --json`.
+type keysRow struct {
+	File           string `json:"file"`
+	ClientKey      string `json:"clientKey"`
+	BlobIdentifier struct {
+		IdentifierValue string `json:"identifierValue"`
+	} `json:"blobIdentifier"`
+	Size int64 `json:"size"`
+}
+
+func readKeys(ts *testscript.TestScript, name string) []keysRow {
+	b, err := os.ReadFile(ts.MkAbs(name))
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	var rows []keysRow
+	if err := json.Unmarshal(b, &rows); err != nil {
+		ts.Fatalf("%s: %v", name, err)
+	}
+	return rows
+}
+
+// cmdEntriesSent checks the entries POSTs the emulator received since the
+// last received command (leaving them for the next one) against
+// `symbols keys --json` output, entry by entry and in order:
+//
+//	entriessent keys.json                    no createBehavior in any body
+//	entriessent -behavior skipIfExists keys.json
+//
+// Each body must be {"createBehavior"?, "debugEntries": [...]} and each
+// entry hold only clientKey, blobIdentifier.identifierValue and size.
+func cmdEntriesSent(ts *testscript.TestScript, neg bool, args []string) {
+	behavior := ""
+	if len(args) == 3 && args[0] == "-behavior" {
+		behavior, args = args[1], args[2:]
+	}
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: entriessent [-behavior B] KEYS.json")
+	}
+	want := readKeys(ts, args[0])
+	log := ts.Value(emuKey{}).(*emuLog)
+	all := log.srv.Received()
+	type entry struct {
+		BlobIdentifier struct {
+			IdentifierValue string `json:"identifierValue"`
+		} `json:"blobIdentifier"`
+		ClientKey string `json:"clientKey"`
+		Size      *int64 `json:"size"`
+	}
+	var got []entry
+	posts := 0
+	for _, r := range all[min(log.seen, len(all)):] {
+		if r.Method != "POST" || !strings.Contains(r.RawQuery, "collection=debugentries") {
+			continue
+		}
+		posts++
+		var body struct {
+			CreateBehavior *string           `json:"createBehavior"`
+			DebugEntries   []json.RawMessage `json:"debugEntries"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(r.Body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			ts.Fatalf("POST %d: body %s: %v", posts, r.Body, err)
+		}
+		switch {
+		case behavior == "" && body.CreateBehavior != nil:
+			ts.Fatalf("POST %d: createBehavior %q sent, want none", posts, *body.CreateBehavior)
+		case behavior != "" && (body.CreateBehavior == nil || *body.CreateBehavior != behavior):
+			ts.Fatalf("POST %d: createBehavior %v, want %q", posts, body.CreateBehavior, behavior)
+		}
+		for _, raw := range body.DebugEntries {
+			var e entry
+			d := json.NewDecoder(bytes.NewReader(raw))
+			d.DisallowUnknownFields()
+			if err := d.Decode(&e); err != nil {
+				ts.Fatalf("POST %d: entry %s: %v", posts, raw, err)
+			}
+			got = append(got, e)
+		}
+	}
+	if len(got) != len(want) {
+		ts.Fatalf("%d entries sent in %d POSTs, %s has %d", len(got), posts, args[0], len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.ClientKey != w.ClientKey || g.BlobIdentifier.IdentifierValue != w.BlobIdentifier.IdentifierValue || g.Size == nil || *g.Size != w.Size {
+			ts.Fatalf("entry %d sent %+v, want %s %s %d (%s)", i, g, w.ClientKey, w.BlobIdentifier.IdentifierValue, w.Size, w.File)
+		}
+	}
+}
+
+// cmdGenEntries writes N entries to FILE as `symbols keys --json` would
+// (distinct keys, the emulator's known blob), for batching tests:
+//
+//	genentries 250 entries.json
+func cmdGenEntries(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: genentries N FILE")
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil || n < 0 {
+		ts.Fatalf("genentries: bad count %q", args[0])
+	}
+	rows := make([]map[string]any, n)
+	for i := range rows {
+		name := fmt.Sprintf("lib%04d.so", i)
+		rows[i] = map[string]any{
+			"file":           "gen/" + name,
+			"kind":           "elf",
+			"clientKey":      fmt.Sprintf("%s/elf-buildid-%040x/%s", name, i+1, name),
+			"blobIdentifier": map[string]string{"identifierValue": emulator.KnownBlobID},
+			"size":           1000 + i,
+		}
+	}
+	b, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if err := os.WriteFile(filepath.Join(ts.Getenv("WORK"), args[1]), b, 0o644); err != nil {
+		ts.Fatalf("%v", err)
+	}
+}
+
+// cmdHoldBlob makes the emulator hold the blobs of a `symbols keys
+// --json` file, as if their content had been uploaded: entries naming
+// them come back "created".
+//
+//	holdblob keys.json
+func cmdHoldBlob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdblob KEYS.json")
+	}
+	var ids []string
+	for _, r := range readKeys(ts, args[0]) {
+		ids = append(ids, r.BlobIdentifier.IdentifierValue)
+	}
+	ts.Value(emuKey{}).(*emuLog).srv.HoldBlob(ids...)
 }

@@ -86,6 +86,9 @@ func TestScripts(t *testing.T) {
 			"iamcache":    cmdIAMCache,
 			"capture":     cmdCapture,
 			"symentries":  cmdSymEntries,
+			"entriessent": cmdEntriesSent,
+			"genentries":  cmdGenEntries,
+			"holdblob":    cmdHoldBlob,
 		},
 	})
 }

@@ -35,6 +35,11 @@ func TestServiceSettingsKnown(t *testing.T) {
 		if _, err := svc.BaseURL(rec); exit.Code(err) != exit.Usage {
 			t.Errorf("%s: BaseURL without settings: %v, want a usage error", svc.Name, err)
 		}
+		if svc.SelectAuth != nil {
+			if _, err := svc.SelectAuth(rec); err != nil {
+				t.Errorf("%s: SelectAuth without settings: %v, want the default kind", svc.Name, err)
+			}
+		}
 		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure")
 		for _, key := range keys {
 			if key == "" {

@@ -14,7 +14,8 @@ import (
 // per-service HTTP settings (timeout, retries, TLS, -v trace), its auth,
 // the redaction of its secret headers and its error decoder. Every
 // missing or bad setting is a usage error (exit 2) before anything is
-// sent.
+// sent. A service with SelectAuth gets the auth kind its settings name
+// (api.Service.ResolveAuth), checked before any secret is asked for.
 func (f *Factory) HTTPClient(svc api.Service, secretFromStdin bool) (*httpx.Client, error) {
 	cfg, err := f.Config()
 	if err != nil {
@@ -24,10 +25,8 @@ func (f *Factory) HTTPClient(svc api.Service, secretFromStdin bool) (*httpx.Clie
 	if err != nil {
 		return nil, err
 	}
-	if svc.SelectAuth != nil {
-		if svc.Auth, err = svc.SelectAuth(cfg); err != nil {
-			return nil, err
-		}
+	if svc, err = svc.ResolveAuth(cfg); err != nil {
+		return nil, err
 	}
 	var user, secret string
 	if svc.UserKey != "" {

@@ -70,21 +70,24 @@ func (e *Emulator) symbolState() *symbolStore {
 	}
 	s := &symbolStore{requests: map[string]*symbolRequest{}, names: map[string]string{}}
 	now := time.Now().UTC()
-	for _, f := range []struct {
-		id, name, status string
-		preview          bool
-	}{
-		{SymbolRequestOpen, SymbolRequestOpenName, "created", false},
-		{SymbolRequestSealed, SymbolRequestSealedName, "sealed", false},
-		{SymbolRequest429, SymbolRequest429Name, "created", false},
-		{SymbolRequestDrop, SymbolRequestDropName, "created", false},
-		{SymbolRequestPreview, SymbolRequestPreviewName, "created", true},
-	} {
+	for _, f := range symbolFixtures {
 		s.add(&symbolRequest{ID: f.id, Name: f.name, Status: f.status, preview: f.preview,
 			Description: "emulator fixture", Expires: fixtureExpiry, Created: now})
 	}
 	e.symbols = s
 	return s
+}
+
+// symbolFixtures are the requests every emulator starts with.
+var symbolFixtures = []struct {
+	id, name, status string
+	preview          bool
+}{
+	{SymbolRequestOpen, SymbolRequestOpenName, "created", false},
+	{SymbolRequestSealed, SymbolRequestSealedName, "sealed", false},
+	{SymbolRequest429, SymbolRequest429Name, "created", false},
+	{SymbolRequestDrop, SymbolRequestDropName, "created", false},
+	{SymbolRequestPreview, SymbolRequestPreviewName, "created", true},
 }
 
 func (s *symbolStore) add(r *symbolRequest) {

@@ -16,6 +16,16 @@ func TestScriptVarsCoverFixtures(t *testing.T) {
 			}
 		}
 	}
+	for _, f := range symbolFixtures {
+		if !named[f.id] || !named[f.name] {
+			t.Errorf("symbol request fixture %s (%s) or its name has no script variable", f.id, f.name)
+		}
+	}
+	for _, v := range []string{SymbolRequestUnknown, KnownBlobID, SymbolsOrg, SymbolsPAT, SymbolsBearer, SymbolsExpiredPAT} {
+		if !named[v] {
+			t.Errorf("symbols value %s has no script variable", v)
+		}
+	}
 	for name, v := range ScriptVars() {
 		if v == "" {
 			t.Errorf("%s is empty", name)

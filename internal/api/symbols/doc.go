@@ -2,9 +2,10 @@
 // the models diagctl sends and receives, the checks every value gets before
 // anything is sent, the parsing of `--entries` input and of the service's
 // answers (including its error bodies and the HTML sign-in page it sometimes
-// sends instead of JSON). It does no I/O of its own beyond reading a given
-// io.Reader, and it does not depend on the HTTP layer: the decoders take a
-// status, the response headers and the body, whatever client fetched them.
+// sends instead of JSON). The decoders take a status, the response headers
+// and the body, whatever client fetched them; service.go ties the package
+// to the shared HTTP layer: Service (settings, auth kind, error mapping),
+// EntriesRequest, RetryFor and ReadBody.
 //
 // The flow a command follows (FACTS.md section 3):
 //

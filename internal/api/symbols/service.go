@@ -1,6 +1,12 @@
 package symbols
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,7 +17,7 @@ import (
 	"github.com/diagctl/diagctl/internal/safetext"
 )
 
-// Setting keys (config.Settings).
+// Setting keys (config.Settings rows).
 const (
 	OrganizationKey = "symbols.organization"
 	URLKey          = "symbols.url"
@@ -19,39 +25,51 @@ const (
 	AuthKey         = "symbols.auth"
 )
 
-// Service is the symbol service as the shared layers see it: the token
-// at symbols.token (DIAGCTL_SYMBOLS_TOKEN, else AZURE_DEVOPS_EXT_PAT),
-// sent as HTTP Basic with an empty user name (a PAT, symbols.auth pat, the
-// default) or as Bearer (an Entra token, symbols.auth bearer); the base
-// URL is symbols.url joined with the organization.
+// Auth kinds of the symbols.auth setting.
+const (
+	AuthPAT    = "pat"    // a personal access token, sent as Basic with an empty user name
+	AuthBearer = "bearer" // a Microsoft Entra token, sent as Bearer
+)
+
+// Service is the symbol service as the shared layers see it. Its base URL
+// is the service URL with the organization appended
+// (https://artifacts.dev.azure.com/fabrikam): every call names the
+// organization first, so requests only add "_apis", "symbol", ....
+// The token is sent as HTTP Basic with an empty user name (auth pat, the
+// default) or as a Bearer token (auth bearer): SelectAuth reads
+// symbols.auth.
 var Service = api.Service{
 	Name:       "symbols",
-	Auth:       api.Basic, // UserKey "": the empty user name a PAT goes with
+	Auth:       api.Basic,
 	SelectAuth: SelectAuth,
 	Secret: api.Secret{
 		Key:       TokenKey,
 		StdinFlag: "token-stdin",
-		StdinHelp: "read the token (a PAT, or an Entra token with --auth bearer) from the first line of stdin",
-		Prompt:    func(_, host string) string { return "Azure DevOps token for " + host + ": " },
+		StdinHelp: "read the token (PAT, or Entra token with --auth bearer) from the first line of stdin",
+		Prompt: func(_, host string) string {
+			return "Azure DevOps token for " + host + " (PAT, or Entra token with --auth bearer): "
+		},
 	},
-	DecodeError: DecodeAPIError,
+	DecodeError: DecodeHTTPError,
 	BaseURL:     BaseURL,
 }
 
-// SelectAuth reads symbols.auth: pat (or unset) is Basic, bearer Bearer.
+// SelectAuth is the auth kind symbols.auth names: pat (Basic, empty user)
+// or bearer. Any other value is a usage error.
 func SelectAuth(s api.Settings) (api.AuthKind, error) {
-	switch v := s.String(AuthKey); strings.ToLower(v) {
-	case "", "pat":
+	switch v := strings.ToLower(strings.TrimSpace(s.String(AuthKey))); v {
+	case "", AuthPAT:
 		return api.Basic, nil
-	case "bearer":
+	case AuthBearer:
 		return api.Bearer, nil
 	default:
-		return 0, exit.UsageErrorf("pass --auth pat (a personal access token) or --auth bearer (a Microsoft Entra token), or set DIAGCTL_SYMBOLS_AUTH",
-			"symbols auth %q is neither pat nor bearer", safetext.Escape(v))
+		return 0, exit.UsageErrorf("use --auth pat (a personal access token) or --auth bearer (a Microsoft Entra token); DIAGCTL_SYMBOLS_AUTH and symbols.auth take the same values",
+			"auth kind %q is neither pat nor bearer", safetext.Escape(v))
 	}
 }
 
-// BaseURL is {symbols.url}/{organization}: every call's path goes on it.
+// BaseURL is the service URL (symbols.url, default DefaultBaseURL) with
+// the organization (symbols.organization, required) as its last segment.
 func BaseURL(s api.Settings) (*url.URL, error) {
 	org, err := s.Require(OrganizationKey)
 	if err != nil {
@@ -60,7 +78,11 @@ func BaseURL(s api.Settings) (*url.URL, error) {
 	if err := ValidateOrganization(org); err != nil {
 		return nil, err
 	}
-	u, err := httpx.BaseURL(s.String(URLKey), "--url / DIAGCTL_SYMBOLS_URL")
+	raw := s.String(URLKey)
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := httpx.BaseURL(raw, "--url / DIAGCTL_SYMBOLS_URL")
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +105,64 @@ func ValidateOrganization(org string) error {
 	return nil
 }
 
-// DecodeAPIError is Service's error decoder: DecodeError for the call the
-// answer belongs to (read from the request's method and path), as the
-// shared layer's *httpx.APIError with the service's text escaped.
-func DecodeAPIError(resp *http.Response, body []byte) *httpx.APIError {
+// EntriesRequest is the POST that adds one batch of debug entries to the
+// request requestID (already checked by ParseRequestID):
+// {org}/_apis/symbol/requests/{id}?collection=debugentries&api-version=V.
+// The body is replayable, so the client may resend it where its retry
+// policy allows (see RetryFor).
+func EntriesRequest(ctx context.Context, c *httpx.Client, requestID, apiVersion string, batch DebugEntryCreateBatch) (*http.Request, error) {
+	body, err := json.Marshal(batch)
+	if err != nil {
+		return nil, err
+	}
+	u := c.URL("_apis", "symbol", "requests", requestID)
+	u.RawQuery = EntriesQuery(apiVersion)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	return req, nil
+}
+
+// RetryFor is the retry policy of an entries POST with this create
+// behavior. A dial failure and a 429 (the service did not act) are always
+// retried; anything after the batch may have reached the service only
+// with skipIfExists or overwriteIfExists, where a second delivery cannot
+// change the outcome. With throwIfExists (or none, the service's default)
+// a resend would be refused with 409 for the entries the first delivery
+// created.
+func RetryFor(behavior string) httpx.Retry {
+	if ResendSafe(behavior) {
+		return httpx.Idempotent
+	}
+	return httpx.Also429
+}
+
+// ErrBodyTooLarge is the error of an answer longer than MaxResponseBody.
+var ErrBodyTooLarge = fmt.Errorf("the answer is larger than %d MiB, far more than any symbol service answer", MaxResponseBody>>20)
+
+// ReadBody reads a success answer's body, at most MaxResponseBody bytes
+// (a longer one is ErrBodyTooLarge, never read to its end), and closes
+// it.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > MaxResponseBody {
+		return nil, ErrBodyTooLarge
+	}
+	return body, nil
+}
+
+// DecodeHTTPError is Service.DecodeError: it finds the call from the
+// request (the same status means another thing on each) and maps the
+// answer with DecodeError, as the shared layer's error with the server's
+// text escaped; Code is Azure's typeKey.
+func DecodeHTTPError(resp *http.Response, body []byte) *httpx.APIError {
 	return AsAPIError(DecodeError(opOf(resp.Request), resp.StatusCode, resp.Header, body))
 }
 
@@ -111,29 +187,31 @@ func AsAPIError(err error) *httpx.APIError {
 	return ae
 }
 
-// opOf tells which call an answer is for.
-func opOf(req *http.Request) Op {
-	if req == nil {
+// opOf tells the symbol call from its request.
+func opOf(r *http.Request) Op {
+	if r == nil {
 		return OpCreateEntries
 	}
-	switch path := req.URL.Path; {
+	path := strings.ToLower(r.URL.Path)
+	switch {
 	case strings.Contains(path, "/_apis/symbol/symsrv/"):
 		return OpLookup
-	case req.Method == http.MethodPatch:
+	case r.Method == http.MethodPatch:
 		return OpSealRequest
-	case req.Method == http.MethodGet:
+	case r.Method == http.MethodGet:
 		return OpShowRequest
-	case req.URL.Query().Get("collection") != "":
-		return OpCreateEntries
-	case strings.HasSuffix(strings.TrimSuffix(path, "/"), "/_apis/symbol/requests"):
+	case strings.HasSuffix(path, "/_apis/symbol/requests"):
 		return OpCreateRequest
 	}
 	return OpCreateEntries
 }
 
-// PreviewRequired reports the 400 with which a preview resource refuses
-// an api-version without "-preview" (err from Client.Send).
+// PreviewRequired reports the 400 that asks for a "-preview" api-version,
+// as the client returns it (an *httpx.APIError from DecodeHTTPError).
 func PreviewRequired(err error) bool {
-	ae, ok := err.(*httpx.APIError)
-	return ok && ae.Status == http.StatusBadRequest && (ae.Code == TypePreviewRequired || strings.Contains(ae.Message, "-preview"))
+	var e *httpx.APIError
+	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
+		return false
+	}
+	return e.Code == TypePreviewRequired || strings.Contains(e.Message, "-preview")
 }

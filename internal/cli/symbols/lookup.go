@@ -251,15 +251,3 @@ feed:
 	close(jobs)
 	wg.Wait()
 }
-
-// interrupted is the context's end as the command's error.
-func interrupted(ctx context.Context) error {
-	cause := context.Cause(ctx)
-	if cause == nil {
-		return nil
-	}
-	if errors.Is(cause, exit.ErrInterrupted) {
-		return exit.ErrInterrupted
-	}
-	return cause
-}

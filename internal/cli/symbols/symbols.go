@@ -45,6 +45,7 @@ Settings (for the commands that send requests):
 	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	cmd.AddCommand(NewCmdKeys(f, nil))
+	cmd.AddCommand(NewCmdCreateEntries(f, nil))
 	cmd.AddCommand(NewCmdRequest(f))
 	cmd.AddCommand(NewCmdLookup(f, nil))
 	return cmd
