@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	configcmd "github.com/diagctl/diagctl/internal/cli/config"
@@ -50,7 +52,9 @@ the prompt.
 			return nil
 		},
 	}
-	root.SetVersionTemplate("diagctl {{.Version}}\n")
+	// The line is fixed when the tree is built: no template expansion of a
+	// stamped value.
+	root.SetVersionTemplate(strings.NewReplacer("{{", "{{`{{`}}").Replace(versionLine(f.Version)) + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exit.FlagError{Err: err}
 	})
@@ -89,9 +93,10 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.Globals.JSON {
-				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{"version": f.Version})
+				rev, when := BuildInfo()
+				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{"version": f.Version, "commit": rev, "date": when})
 			}
-			_, err := f.IOStreams.Out.Write([]byte("diagctl " + f.Version + "\n"))
+			_, err := f.IOStreams.Out.Write([]byte(versionLine(f.Version) + "\n"))
 			return err
 		},
 	}
