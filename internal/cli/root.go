@@ -80,6 +80,7 @@ the prompt.
 	root.AddCommand(
 		configcmd.NewCmdConfig(f, serviceNotes...),
 		newCmdVersion(f),
+		newCmdCompletion(),
 	)
 	addServiceCommands(root, f)
 	finishTree(root)

@@ -79,7 +79,7 @@ The exit status is 0 when every step ended as expected, else 1.
 			return runDemo(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Keep, "keep", "", "write into `DIR` (new or empty) and keep it, instead of a temporary directory")
+	cmd.Flags().StringVar(&opts.Keep, "keep", "", "write into DIR (new or empty) and keep it, instead of a temporary directory")
 	_ = cmd.MarkFlagDirname("keep")
 	return cmd
 }

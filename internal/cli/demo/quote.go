@@ -18,7 +18,7 @@ func commandLine(args []string, secretVar string) string {
 }
 
 // shellQuote leaves words of safe characters alone and single-quotes the
-// rest ('it'\''s').
+// rest, a quote inside closed, escaped and reopened (POSIX sh).
 func shellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
 		return s

@@ -9,6 +9,13 @@ import (
 	"github.com/diagctl/diagctl/internal/exit"
 )
 
+// AuthKinds are --auth's values (symbols.auth in the config file; a test
+// checks that the two lists agree).
+var AuthKinds = cmdutil.Enum{
+	{Value: "pat", Help: "personal access token, sent as HTTP Basic"},
+	{Value: "bearer", Help: "Microsoft Entra token"},
+}
+
 // NewCmdSymbols builds `diagctl symbols` with its service settings, which
 // the subcommands that talk to the service inherit.
 func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
@@ -38,9 +45,7 @@ Settings (for the commands that send requests):
 	f.BindFlag("symbols.organization", pf.Lookup("organization"))
 	f.BindFlag("symbols.url", pf.Lookup("url"))
 	f.BindFlag("symbols.auth", pf.Lookup("auth"))
-	_ = cmd.RegisterFlagCompletionFunc("auth", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"pat\tpersonal access token, sent as HTTP Basic", "bearer\tMicrosoft Entra token"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	AuthKinds.Register(cmd, "auth")
 	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	cmd.AddCommand(NewCmdKeys(f, nil))
