@@ -58,7 +58,7 @@ Start a new shell afterwards.`,
 			}
 			return shells.Complete(typed), cobra.ShellCompDirectiveNoFileComp
 		},
-		Args:      cobra.MatchAll(cmdutil.ExactArgs(1, "one shell: bash, zsh, fish or powershell"), onlyShells),
+		Args: cobra.MatchAll(cmdutil.ExactArgs(1, "one shell: bash, zsh, fish or powershell"), onlyShells),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root, out := cmd.Root(), cmd.OutOrStdout()
 			switch args[0] {

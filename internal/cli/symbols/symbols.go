@@ -22,7 +22,13 @@ func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "symbols <command>",
 		Short: "Azure DevOps symbols: client keys and blob identifiers of symbol files",
+		Example: `  diagctl symbols keys build/out/
+  diagctl symbols keys --json bin/app.exe bin/app.pdb | jq '.[].clientKey'`,
 		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files.
+
+The symbol service stores each debug entry under a client key computed from the
+file's headers (PE timestamp and image size, PDB GUID and age, ELF build id,
+Mach-O UUID) and a blob identifier, the VSO hash of the whole file.
 
 'diagctl symbols keys' works offline and needs none of the settings below.
 
