@@ -22,14 +22,33 @@ const readmeURL = "http://127.0.0.1:8080"
 // consoleBlock is one ```console block of README.md: commands after "$ "
 // and, under each, the output it must print (stdout and stderr together).
 type consoleBlock struct {
-	line     int // where it starts in README.md
+	file     string
+	line     int // where it starts in file
 	commands []string
 	outputs  [][]string
 }
 
-func readmeBlocks(t *testing.T) []consoleBlock {
+// documented are the files whose console blocks are run: README.md and
+// the guides.
+func documented(t *testing.T) []string {
+	guides, err := filepath.Glob(filepath.Join("..", "..", "docs", "guides", "*.md"))
+	if err != nil || len(guides) == 0 {
+		t.Fatalf("no guides in docs/guides/: %v", err)
+	}
+	return append([]string{filepath.Join("..", "..", "README.md")}, guides...)
+}
+
+func consoleBlocks(t *testing.T) []consoleBlock {
+	var all []consoleBlock
+	for _, p := range documented(t) {
+		all = append(all, fileBlocks(t, p)...)
+	}
+	return all
+}
+
+func fileBlocks(t *testing.T, path string) []consoleBlock {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "README.md"))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +60,7 @@ func readmeBlocks(t *testing.T) []consoleBlock {
 		line := sc.Text()
 		switch {
 		case cur == nil && strings.TrimSpace(line) == "```console":
-			cur = &consoleBlock{line: n}
+			cur = &consoleBlock{file: filepath.Base(path), line: n}
 		case cur == nil:
 		case strings.TrimSpace(line) == "```":
 			blocks = append(blocks, *cur)
@@ -51,7 +70,7 @@ func readmeBlocks(t *testing.T) []consoleBlock {
 			cur.outputs = append(cur.outputs, nil)
 		case len(cur.commands) == 0:
 			if strings.TrimSpace(line) != "" {
-				t.Fatalf("README.md:%d: a console block starts with a $ command", n)
+				t.Fatalf("%s:%d: a console block starts with a $ command", path, n)
 			}
 		case strings.TrimSpace(line) != "":
 			i := len(cur.commands) - 1
@@ -59,7 +78,7 @@ func readmeBlocks(t *testing.T) []consoleBlock {
 		}
 	}
 	if len(blocks) == 0 {
-		t.Fatal("README.md has no ```console blocks")
+		t.Fatalf("%s has no ```console blocks", path)
 	}
 	return blocks
 }
@@ -89,15 +108,16 @@ func outputPattern(line string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
-// TestReadmeConsoleBlocks runs every ```console block of README.md, each as
+// TestReadmeConsoleBlocks runs every ```console block of README.md and
+// docs/guides/*.md, each as
 // one sh session against an emulator, and checks that each command prints
-// what the README shows (blank lines ignored): the README cannot drift
-// from the binary.
+// what the page shows (blank lines ignored): they cannot drift from the
+// binary.
 func TestReadmeConsoleBlocks(t *testing.T) {
-	blocks := readmeBlocks(t)
+	blocks := consoleBlocks(t)
 	dir := t.TempDir()
 	for i, b := range blocks {
-		name := fmt.Sprintf("readme_line%d.txtar", b.line)
+		name := fmt.Sprintf("%s_line%d.txtar", strings.TrimSuffix(b.file, ".md"), b.line)
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("readme "+strconv.Itoa(i)+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +165,7 @@ func TestReadmeConsoleBlocks(t *testing.T) {
 						ok = outputPattern(want[k]).MatchString(strings.TrimSpace(lines[k]))
 					}
 					if !ok {
-						ts.Fatalf("README.md:%d: $ %s\nprinted:\n%s\nREADME shows:\n%s", b.line, c, strings.Join(lines, "\n"), strings.Join(want, "\n"))
+						ts.Fatalf("%s:%d: $ %s\nprinted:\n%s\nit shows:\n%s", b.file, b.line, c, strings.Join(lines, "\n"), strings.Join(want, "\n"))
 					}
 				}
 			},
