@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,9 +33,11 @@ func complete(t *testing.T, env map[string]string, args ...string) (cands []stri
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	// cobra's own note; anything else on stderr (a prompt, an error) is not.
-	stderr = strings.Replace(errOut.String(), "Completion ended with directive: ShellCompDirectiveNoFileComp\n", "", 1)
+	stderr = directiveNote.ReplaceAllString(errOut.String(), "")
 	return lines[:len(lines)-1], lines[len(lines)-1], stderr
 }
+
+var directiveNote = regexp.MustCompile(`(?m)^Completion ended with directive: \w+(, \w+)*\n`)
 
 func TestCompletion(t *testing.T) {
 	dir := t.TempDir()
@@ -68,10 +71,28 @@ func TestCompletion(t *testing.T) {
 		{[]string{"config", "set", "sandbox.insecure", ""}, []string{"true", "false"}, noFiles},
 		{[]string{"config", "set", "symbols.auth", ""}, []string{"pat", "bearer"}, noFiles},
 		{[]string{"config", "set", "sandbox.server", ""}, nil, noFiles},
+		{[]string{"config", "unset", "symbols.auth", ""}, nil, noFiles},
+		// Enum flags: their values, registered once with the flag.
+		{[]string{"emulator", "--fault", ""}, []string{"none", "slow", "drop", "503", "stall"}, noFiles},
+		{[]string{"emulator", "--radar-fault", ""}, []string{"none", "503", "429", "drop", "slow", "stall"}, noFiles},
+		{[]string{"symbols", "keys", "--auth", ""}, []string{"pat", "bearer"}, noFiles},
+		{[]string{"symbols", "--auth", "b"}, []string{"bearer"}, noFiles},
+		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}, noFiles},
+		// Files and directories where a command takes them.
+		{[]string{"symbols", "keys", ""}, nil, ":0"},                                           // default: files
+		{[]string{"sandbox", "debug-report", "-d", ""}, nil, ":16"},                            // directories
+		{[]string{"logs", "download", "--extract", ""}, nil, ":16"},                            // directories
+		{[]string{"demo", "--keep", ""}, nil, ":16"},                                           // directories
+		{[]string{"logs", "download", "--from-file", ""}, nil, ":0"},                           // files
+		{[]string{"--config", ""}, []string{"yaml", "yml"}, ":8"},                              // files by extension
+		{[]string{"sandbox", "debug-report", "-o", ""}, []string{"zip"}, ":8"},                 // files by extension
+		{[]string{"report-task", "create", "--instance", ""}, nil, noFiles},                    // a UUID, not a file
+		{[]string{"report-task", "update", ""}, []string{"--instance", "--interval"}, noFiles}, // a task id: only the required flags
+		{[]string{"demo", ""}, nil, noFiles},
 	}
 	for _, tt := range tests {
 		got, directive, stderr := complete(t, env, tt.args...)
-		if strings.Join(got, ",") != strings.Join(tt.want, ",") || directive != tt.directive {
+		if strings.Join(values(got), ",") != strings.Join(tt.want, ",") || directive != tt.directive {
 			t.Errorf("__complete %q = %q %s, want %q %s", tt.args, got, directive, tt.want, tt.directive)
 		}
 		if stderr != "" {
@@ -84,9 +105,23 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("config %s does not complete keys: %q", cmd, got)
 		}
 	}
+	// Each value filters on what was typed, descriptions kept.
+	if got, _, _ := complete(t, env, "emulator", "--fault", "s"); strings.Join(got, ",") != "slow\tevery body at --slow-rate,stall\tevery body stops after half" {
+		t.Errorf("--fault s: %q", got)
+	}
 	if n := requests.Load(); n != 0 {
 		t.Errorf("completion sent %d requests", n)
 	}
+}
+
+// values are the candidates without their descriptions.
+func values(cands []string) []string {
+	var out []string
+	for _, c := range cands {
+		v, _, _ := strings.Cut(c, "\t")
+		out = append(out, v)
+	}
+	return out
 }
 
 // pflag turns `NAME` in a usage into the flag's placeholder in --help,

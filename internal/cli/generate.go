@@ -7,17 +7,29 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
 
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
+// manDate is the date in every man page's header. It is fixed so that
+// regenerating is byte-identical (restic does the same); move it when the
+// pages change in substance, if you like.
+var manDate = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// GeneratedDirs are where Generated's files go, each with the pattern of
+// its files: anything else matching there is stale. docs/guides/ is
+// written by hand and is not among them.
+var GeneratedDirs = []string{"completions/*", "docs/*.md", "docs/man/*.1"}
+
 // Generated returns the files that are generated from the command tree and
-// committed: shell completions and one Markdown page per command. Their
-// content depends only on the tree (no dates, no version), so regenerating
-// is byte-identical and CI can compare.
+// committed: shell completions, one Markdown page and one man page per
+// command. Their content depends only on the tree (no build date, no
+// version), so regenerating is byte-identical and CI can compare.
 func Generated() (map[string][]byte, error) {
 	ios, _, _, _ := iostreams.Test()
 	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "dev", context.Background())
@@ -53,6 +65,7 @@ func Generated() (map[string][]byte, error) {
 		}
 		name := strings.ReplaceAll(c.CommandPath(), " ", "_") + ".md"
 		files[filepath.Join("docs", name)] = markdown(c)
+		files[filepath.Join("docs", "man", strings.ReplaceAll(c.CommandPath(), " ", "-")+".1")] = manPage(c)
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
@@ -91,14 +104,26 @@ func markdown(c *cobra.Command) []byte {
 	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
+// manPage renders one command's man page (section 1).
+func manPage(c *cobra.Command) []byte {
+	var b bytes.Buffer
+	date := manDate
+	header := &doc.GenManHeader{Section: "1", Date: &date, Source: "diagctl", Manual: "diagctl manual"}
+	if err := doc.GenMan(c, header, &b); err != nil {
+		// GenMan fails only when its writer does; a bytes.Buffer does not.
+		panic(err)
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
 // WriteGenerated writes Generated() under dir, removing stale pages.
 func WriteGenerated(dir string) error {
 	files, err := Generated()
 	if err != nil {
 		return err
 	}
-	for _, sub := range []string{"docs", "completions"} {
-		old, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
+	for _, pattern := range GeneratedDirs {
+		old, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
 		for _, p := range old {
 			rel, _ := filepath.Rel(dir, p)
 			if _, keep := files[rel]; !keep {

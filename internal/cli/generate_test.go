@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestGeneratedFilesCurrent fails when docs/ or completions/ no longer
+// TestGeneratedFilesCurrent fails when docs/ (pages and man pages) or completions/ no longer
 // match the command tree: run `go run ./cmd/gendocs` and commit.
 func TestGeneratedFilesCurrent(t *testing.T) {
 	files, err := Generated()
@@ -24,13 +24,35 @@ func TestGeneratedFilesCurrent(t *testing.T) {
 			t.Errorf("%s is stale: run go run ./cmd/gendocs and commit", name)
 		}
 	}
-	for _, sub := range []string{"docs", "completions"} {
-		existing, _ := filepath.Glob(filepath.Join("..", "..", sub, "*"))
+	for _, pattern := range GeneratedDirs {
+		existing, _ := filepath.Glob(filepath.Join("..", "..", filepath.FromSlash(pattern)))
 		for _, p := range existing {
 			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
 			if _, ok := files[rel]; !ok {
 				t.Errorf("%s is no longer generated: run go run ./cmd/gendocs", rel)
 			}
 		}
+	}
+}
+
+// TestGeneratedTwiceIsIdentical: nothing in the files depends on the time,
+// the machine or map order.
+func TestGeneratedTwiceIsIdentical(t *testing.T) {
+	a, err := Generated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Generated()
+	if len(a) != len(b) {
+		t.Fatalf("%d files, then %d", len(a), len(b))
+	}
+	for name := range a {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+	man, ok := a[filepath.Join("docs", "man", "diagctl-sandbox-debug-report.1")]
+	if !ok || !bytes.Contains(man, []byte(`.TH "DIAGCTL-SANDBOX-DEBUG-REPORT" "1" "Jan 2026" "diagctl" "diagctl manual"`)) {
+		t.Errorf("man page header: %.200s", man)
 	}
 }

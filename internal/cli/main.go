@@ -29,7 +29,7 @@ func Main() int { return MainWith(nil) }
 func MainWith(tune func(*cmdutil.Factory)) int {
 	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "version") {
 		// Scripts call this often: answer before building the command tree.
-		fmt.Println("diagctl " + Version())
+		fmt.Println(versionLine(Version()))
 		return exit.OK
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())

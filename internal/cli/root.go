@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	configcmd "github.com/diagctl/diagctl/internal/cli/config"
@@ -16,11 +18,21 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	g := f.Globals
 	root := &cobra.Command{
 		Use:   "diagctl <command>",
-		Short: "Download Kaspersky Research Sandbox debug reports and CodeArts Check log archives",
-		Long: `diagctl downloads Kaspersky Research Sandbox debug reports and Huawei Cloud CodeArts
-Check log archives without hand-written curl lines: archives are checked before
-they are saved, broken transfers resume, and secrets stay out of sight.
-'diagctl emulator' serves all four supported APIs locally to try it out.
+		Short: "One CLI for Kaspersky Sandbox, CodeArts Check, Azure DevOps symbols and Pangeo Radar",
+		Long: `diagctl drives four services that are otherwise driven with hand-written curl lines:
+
+  sandbox      Kaspersky Research Sandbox: save task debug reports (.zip)
+  logs         Huawei Cloud CodeArts Check: save sub-job log archives (.zip);
+               get Huawei IAM tokens (cached until they expire)
+  symbols      Azure DevOps symbol service: client keys and blob identifiers
+               of PE, PDB, ELF and Mach-O files
+  report-task  Pangeo Radar: create and change periodic report tasks, the cron
+               interval checked and explained first
+
+Archives are checked before they are saved and broken transfers resume; a
+request that could create a duplicate is never resent; secrets stay out of
+sight. 'diagctl demo' runs every command against a built-in emulator;
+'diagctl emulator' serves the four APIs on loopback to try your own.
 
 Settings come from flags, then DIAGCTL_* environment variables, then the config
 file (profiles.<name> over its top level). Secrets are never taken from plain
@@ -28,6 +40,12 @@ flags: use the environment, the config file (mode 0600), a --*-stdin flag, or
 the prompt.
 
 ` + exit.StatusHelp,
+		Example: `  diagctl demo
+  diagctl sandbox debug-report --server sandbox.lab.example --user analyst TASK_ID
+  diagctl logs download --region cn-north-4 SUB_JOB_ID
+  diagctl symbols keys build/out/
+  diagctl report-task create --interval '0 3 * * 1' --instance INSTANCE --report-id REPORT
+  diagctl config list`,
 		Version:       f.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -50,7 +68,9 @@ the prompt.
 			return nil
 		},
 	}
-	root.SetVersionTemplate("diagctl {{.Version}}\n")
+	// The line is fixed when the tree is built: no template expansion of a
+	// stamped value.
+	root.SetVersionTemplate(strings.NewReplacer("{{", "{{`{{`}}").Replace(versionLine(f.Version)) + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exit.FlagError{Err: err}
 	})
@@ -76,6 +96,7 @@ the prompt.
 	root.AddCommand(
 		configcmd.NewCmdConfig(f, serviceNotes...),
 		newCmdVersion(f),
+		newCmdCompletion(),
 	)
 	addServiceCommands(root, f)
 	finishTree(root)
@@ -86,12 +107,18 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print diagctl's version",
-		Args:  cobra.NoArgs,
+		Long: `Print diagctl's version, and the commit and build date when the binary
+carries them (release builds do; 'go install' records the module version).
+--json prints {"version","commit","date"}.`,
+		Example: `  diagctl version
+  diagctl --json version | jq -r .version`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.Globals.JSON {
-				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{"version": f.Version})
+				rev, when := BuildInfo()
+				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{"version": f.Version, "commit": rev, "date": when})
 			}
-			_, err := f.IOStreams.Out.Write([]byte("diagctl " + f.Version + "\n"))
+			_, err := f.IOStreams.Out.Write([]byte(versionLine(f.Version) + "\n"))
 			return err
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	configcmd "github.com/diagctl/diagctl/internal/cli/config"
+	"github.com/diagctl/diagctl/internal/cli/demo"
 	emulatorcmd "github.com/diagctl/diagctl/internal/cli/emulator"
 	"github.com/diagctl/diagctl/internal/cli/logs"
 	"github.com/diagctl/diagctl/internal/cli/reporttask"
@@ -23,5 +24,6 @@ func addServiceCommands(root *cobra.Command, f *cmdutil.Factory) {
 		symbols.NewCmdSymbols(f),
 		reporttask.NewCmdReportTask(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
+		demo.NewCmdDemo(f, RunFactory, nil),
 	)
 }

@@ -28,11 +28,17 @@ func NewCmdConfig(f *cmdutil.Factory, notes ...Note) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config <command>",
 		Short: "Show and change settings in the config file",
+		Example: `  diagctl config list
+  diagctl config set sandbox.server sandbox.lab.example
+  diagctl --profile prod config set logs.region cn-north-4
+  diagctl config get logs.region
+  diagctl config unset sandbox.insecure`,
 		Long: `Show and change settings in the config file.
 
 Settings resolve in this order: flag, environment variable, profiles.<profile>.<key>
 in the config file, the file's top-level <key>, the default. With --profile, set and
-unset change the profile's section.
+unset change the profile's section. 'diagctl config path' prints where the file
+is; it is created by the first 'config set'.
 
 Keys:
 ` + keyHelp() + "\n\n" + exit.StatusHelp,
@@ -91,7 +97,12 @@ func newCmdPath(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "path",
 		Short: "Print the config file's path",
-		Args:  cmdutil.NoArgs,
+		Long: `Print the config file's path: --config, else DIAGCTL_CONFIG, else
+$XDG_CONFIG_HOME/diagctl/config.yaml (~/.config/diagctl/config.yaml). The file
+need not exist yet.`,
+		Example: `  diagctl config path
+  $EDITOR "$(diagctl config path)"`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(f.IOStreams.Out, f.ConfigPath())
 			return nil
@@ -119,7 +130,12 @@ func newCmdList(f *cmdutil.Factory, notes []Note) *cobra.Command {
 		Long: `List every setting, its value and where it comes from (secrets redacted).
 
 After the table, a line per service says what the settings add up to, such as
-the credential 'logs download' will use (not with --json).`,
+the credential 'logs download' will use (not with --json). A config file that
+other users can read has its secrets ignored, with a warning and the chmod that
+fixes it.`,
+		Example: `  diagctl config list
+  diagctl --profile prod config list
+  diagctl --json config list | jq -r '.[] | select(.source != "default") | .key'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
@@ -176,8 +192,15 @@ func writeJSON(w io.Writer, v any) error { return iostreams.WriteJSON(w, v) }
 
 func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:               "get KEY",
-		Short:             "Print a setting's resolved value (a secret shows as [redacted])",
+		Use:   "get KEY",
+		Short: "Print a setting's resolved value (a secret shows as [redacted])",
+		Long: `Print a setting's value as a command would resolve it: flag, environment
+variable, profiles.<profile>.<key>, the file's top-level <key>, the default. A
+secret shows as [redacted]. A key that is not set is an error (exit 1) that
+says how to set it; --json prints {"key","value","source"}.`,
+		Example: `  diagctl config get sandbox.server
+  DIAGCTL_PROFILE=prod diagctl config get logs.region
+  diagctl --json config get report-task.server`,
 		Args:              cmdutil.ExactArgs(1, "KEY"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -310,8 +333,13 @@ func where(cfg *config.Config) string {
 
 func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:               "unset KEY",
-		Short:             "Remove a setting from the config file",
+		Use:   "unset KEY",
+		Short: "Remove a setting from the config file",
+		Long: `Remove a setting from the config file (from profiles.<profile> with --profile).
+The file is written back with mode 0600. Environment variables and flags are
+not affected.`,
+		Example: `  diagctl config unset sandbox.insecure
+  diagctl --profile prod config unset logs.token`,
 		Args:              cmdutil.ExactArgs(1, "KEY"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -113,42 +113,47 @@ whose report or task id has no fault of its own:
 	fl.Var(sizeValue{&opts.SlowRate}, "slow-rate", "bytes per second of slow answers, e.g. 512KiB")
 	fl.BoolVar(&opts.RequirePreview, "require-preview", false, `symbol service: refuse an api-version without "-preview"`)
 	fl.BoolVar(&opts.RequireAPIKey, "require-api-key", false, "Pangeo Radar: demand PgrApiKey "+emu.RadarDemoAPIKey)
-	_ = cmd.RegisterFlagCompletionFunc("fault", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{
-			"none\tno fault",
-			"slow\tevery body at --slow-rate",
-			"drop\tevery other request cut mid-body",
-			"503\t503 with Retry-After on 2 of 3 requests",
-			"stall\tevery body stops after half",
-		}, cobra.ShellCompDirectiveNoFileComp
-	})
-	_ = cmd.RegisterFlagCompletionFunc("radar-fault", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{
-			"none\tno fault",
-			"503\t503 with Retry-After on 2 of 3 requests",
-			"429\t429 with Retry-After on 2 of 3 requests",
-			"drop\tdone, then the connection closed unanswered",
-			"slow\tdone, answered after a second",
-			"stall\tdone, then no answer",
-		}, cobra.ShellCompDirectiveNoFileComp
-	})
+	faultModes.Register(cmd, "fault")
+	radarFaultModes.Register(cmd, "radar-fault")
 	_ = cmd.RegisterFlagCompletionFunc("addr", cobra.NoFileCompletions)
 	return cmd
 }
 
+// faultModes and radarFaultModes are --fault's and --radar-fault's values:
+// the emulator's modes, with "none" for no fault (a test checks that they
+// match emu.FaultModes and emu.RadarFaultModes).
+var (
+	faultModes = cmdutil.Enum{
+		{Value: "none", Help: "no fault"},
+		{Value: emu.FaultSlow, Help: "every body at --slow-rate"},
+		{Value: emu.FaultDrop, Help: "every other request cut mid-body"},
+		{Value: emu.Fault503, Help: "503 with Retry-After on 2 of 3 requests"},
+		{Value: emu.FaultStall, Help: "every body stops after half"},
+	}
+	radarFaultModes = cmdutil.Enum{
+		{Value: "none", Help: "no fault"},
+		{Value: emu.RadarFault503, Help: "503 with Retry-After on 2 of 3 requests"},
+		{Value: emu.RadarFault429, Help: "429 with Retry-After on 2 of 3 requests"},
+		{Value: emu.RadarFaultDrop, Help: "done, then the connection closed unanswered"},
+		{Value: emu.RadarFaultSlow, Help: "done, answered after a second"},
+		{Value: emu.RadarFaultStall, Help: "done, then no answer"},
+	}
+)
+
 // validate checks the flags before anything listens.
 func (o *Options) validate() error {
+	if err := faultModes.Check("fault", o.Fault); err != nil {
+		return err
+	}
+	if err := radarFaultModes.Check("radar-fault", o.RadarFault); err != nil {
+		return err
+	}
+	// "none" on the command line is the emulator's no-fault value.
 	if o.Fault == "none" {
 		o.Fault = emu.FaultNone
 	}
-	if !emu.ValidFault(o.Fault) {
-		return exit.FlagErrorf("--fault %q: use none, slow, drop, 503 or stall", o.Fault)
-	}
 	if o.RadarFault == "none" {
 		o.RadarFault = emu.FaultNone
-	}
-	if !emu.ValidRadarFault(o.RadarFault) {
-		return exit.FlagErrorf("--radar-fault %q: use none, 503, 429, drop, slow or stall", o.RadarFault)
 	}
 	if o.BigSize < emu.MinBigSize {
 		return exit.FlagErrorf("--big-size %d: the smallest archive is %d bytes", o.BigSize, emu.MinBigSize)

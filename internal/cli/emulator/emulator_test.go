@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/cmdutil/cmdutiltest"
 	emu "github.com/diagctl/diagctl/internal/emulator"
 	"github.com/diagctl/diagctl/internal/exit"
@@ -195,5 +197,18 @@ func TestHelpHasExitStatus(t *testing.T) {
 	cmd := NewCmdEmulator(cmdutiltest.NewFactory(t, ios, nil), nil)
 	if !strings.Contains(cmd.Long, exit.StatusHelp) {
 		t.Error("long help lacks the exit statuses")
+	}
+}
+
+func TestFaultFlagsAreTheEmulatorsModes(t *testing.T) {
+	for _, tt := range []struct {
+		flag  cmdutil.Enum
+		modes []string
+	}{{faultModes, emu.FaultModes}, {radarFaultModes, emu.RadarFaultModes}} {
+		got := tt.flag.Values()
+		want := append([]string{"none"}, tt.modes[1:]...) // modes[0] is "", no fault
+		if tt.modes[0] != emu.FaultNone || !slices.Equal(got, want) {
+			t.Errorf("flag values %q, emulator modes %q", got, tt.modes)
+		}
 	}
 }

@@ -14,7 +14,13 @@ func NewCmdLogs(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs <command>",
 		Short: "Huawei Cloud CodeArts Check: download sub-job log archives, get IAM tokens",
+		Example: `  export DIAGCTL_LOGS_REGION=cn-north-4
+  printf '%s\n' "$IAM_TOKEN" | diagctl logs download --token-stdin a777ff00d3cf4d369d87066806ae0001
+  printenv IAM_PASSWORD | diagctl logs token --iam-domain my-account --iam-user ci-bot --iam-password-stdin`,
 		Long: `Huawei Cloud CodeArts Check: download sub-job log archives, get IAM tokens.
+
+CodeArts Check's API (GET /v1/log-file?sub_job_id=...) returns a sub-job's log
+archive; it needs the region (or an endpoint) and one of the credentials below.
 
 Three ways to authenticate, the first that is set wins ('diagctl config list'
 says which one a download would use):

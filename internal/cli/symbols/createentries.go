@@ -92,8 +92,7 @@ would be sent, one document per batch, and sends nothing (no token needed).
 		Example: `  export DIAGCTL_SYMBOLS_ORGANIZATION=fabrikam DIAGCTL_SYMBOLS_TOKEN=...
   diagctl symbols create-entries 9dc380b5...7c37 build/out/
   diagctl symbols keys --json build/out | diagctl symbols create-entries --entries - 9dc380b5...7c37
-  diagctl symbols create-entries --client-key app.pdb/497b72f6390a44fc878e5a2d63b6cc4b1/app.pdb \
-      --blob-id cZSUgWLJKRZmXuaLhvXo9NRdb2Be9Ek64KVv2qsz8jYA --size 57344 9dc380b5...7c37
+  diagctl symbols create-entries --client-key app.pdb/497b72f6390a44fc878e5a2d63b6cc4b1/app.pdb --blob-id cZSUgWLJKRZmXuaLhvXo9NRdb2Be9Ek64KVv2qsz8jYA --size 57344 9dc380b5...7c37
   diagctl symbols create-entries --dry-run --batch-size 50 9dc380b5...7c37 build/out/`,
 		Args: cmdutil.RangeArgs(1, -1, "REQUEST_ID, then any FILE or DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {

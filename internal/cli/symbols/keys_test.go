@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/diagctl/diagctl/internal/cmdutil"
+	"github.com/diagctl/diagctl/internal/config"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
 
@@ -216,5 +218,12 @@ func TestProgressOnTerminal(t *testing.T) {
 	ios.NoProgress = true
 	if err := runKeys(&KeysOptions{IO: ios, Paths: []string{dir}, Parallel: 2}); err != nil || errOut.Len() != 0 {
 		t.Errorf("--no-progress: %v %q", err, errOut)
+	}
+}
+
+func TestAuthKindsAreTheSettingsValues(t *testing.T) {
+	s, ok := config.Lookup("symbols.auth")
+	if !ok || !slices.Equal(AuthKinds.Values(), s.Values) {
+		t.Errorf("--auth completes %q, symbols.auth takes %q", AuthKinds.Values(), s.Values)
 	}
 }

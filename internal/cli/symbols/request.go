@@ -25,6 +25,10 @@ create it (its id is printed), add entries to it (diagctl symbols create-entries
 then seal it, after which it takes no more entries.
 
 ` + exit.StatusHelp,
+		Example: `  id=$(diagctl symbols request create v1.2.3 --expires-in 90d)
+  diagctl symbols create-entries "$id" build/out/
+  diagctl symbols request show "$id"
+  diagctl symbols request seal "$id"`,
 		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdRequestCreate(f, nil))

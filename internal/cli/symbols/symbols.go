@@ -9,14 +9,30 @@ import (
 	"github.com/diagctl/diagctl/internal/exit"
 )
 
+// AuthKinds are --auth's values (symbols.auth in the config file; a test
+// checks that the two lists agree).
+var AuthKinds = cmdutil.Enum{
+	{Value: "pat", Help: "personal access token, sent as HTTP Basic"},
+	{Value: "bearer", Help: "Microsoft Entra token"},
+}
+
 // NewCmdSymbols builds `diagctl symbols` with its service settings, which
 // the subcommands that talk to the service inherit.
 func NewCmdSymbols(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "symbols <command>",
 		Short: "Azure DevOps symbols: client keys, symbol requests and lookups",
+		Example: `  diagctl symbols keys build/out/
+  id=$(diagctl symbols request create v1.2.3)
+  diagctl symbols create-entries "$id" build/out/
+  diagctl symbols lookup build/out/
+  diagctl symbols request seal "$id"`,
 		Long: `Azure DevOps Artifacts symbol service: client keys and blob identifiers of symbol files,
 the symbol requests they are published in, and lookups of what a debugger will find.
+
+The symbol service stores each debug entry under a client key computed from the
+file's headers (PE timestamp and image size, PDB GUID and age, ELF build id,
+Mach-O UUID) and a blob identifier, the VSO hash of the whole file.
 
 'diagctl symbols keys' works offline and needs none of the settings below.
 
@@ -39,9 +55,7 @@ Settings (for the commands that send requests):
 	f.BindFlag("symbols.organization", pf.Lookup("organization"))
 	f.BindFlag("symbols.url", pf.Lookup("url"))
 	f.BindFlag("symbols.auth", pf.Lookup("auth"))
-	_ = cmd.RegisterFlagCompletionFunc("auth", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"pat\tpersonal access token, sent as HTTP Basic", "bearer\tMicrosoft Entra token"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	AuthKinds.Register(cmd, "auth")
 	_ = cmd.RegisterFlagCompletionFunc("organization", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	cmd.AddCommand(NewCmdKeys(f, nil))
