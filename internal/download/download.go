@@ -56,6 +56,11 @@ type Options struct {
 	Extract  string // --extract DIR; "" none. With several sources: DIR/<ID>/
 	Parallel int    // default 4
 	Retries  int    // retries per item: request retries and resumes together (--retries)
+	// Done, when set, is called with each source's index and result as
+	// soon as that source finishes, one call at a time, with the progress
+	// bar's line cleared: results are printed as they come, not when the
+	// slowest download ends.
+	Done func(i int, r Result)
 
 	hooks  hooks     // tests act at exact points of a job instead of sleeping
 	limits zipLimits // --extract's ZIP-bomb guard; zero means defaultLimits
@@ -106,6 +111,7 @@ func Run(ctx context.Context, sources []Source, opts Options) []Result {
 		wg.Go(func() {
 			for i := range jobs {
 				results[i] = r.one(ctx, sources[i])
+				r.finished(i, results[i])
 			}
 		})
 	}
@@ -124,4 +130,22 @@ type runner struct {
 
 	mu      sync.Mutex
 	claimed map[string]string // final path -> ID, within this run
+
+	doneMu sync.Mutex // Options.Done is called one result at a time
+}
+
+// finished hands one result to Options.Done, with the aggregate bar's
+// line cleared so that a result line never mixes into it (a job's own
+// bar is finished before its result exists).
+func (r *runner) finished(i int, res Result) {
+	if r.opts.Done == nil {
+		return
+	}
+	r.doneMu.Lock()
+	defer r.doneMu.Unlock()
+	if r.agg != nil {
+		r.agg.p.Pause(func() { r.opts.Done(i, res) })
+		return
+	}
+	r.opts.Done(i, res)
 }

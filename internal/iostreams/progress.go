@@ -129,12 +129,19 @@ func (p *Progress) Finish() {
 // Note writes a line to w without mixing it into the bar: the bar's line is
 // cleared first and redrawn at the next tick.
 func (p *Progress) Note(w io.Writer, line string) {
+	p.Pause(func() { _, _ = io.WriteString(w, line) })
+}
+
+// Pause runs f with the bar's line cleared and no redraw until f returns:
+// f may write lines to stdout or stderr (the same terminal, often). The
+// bar comes back at the next tick.
+func (p *Progress) Pause(f func()) {
 	p.drawing.Lock()
 	defer p.drawing.Unlock()
 	if p.w != nil {
 		p.clear()
 	}
-	_, _ = io.WriteString(w, line)
+	f()
 }
 
 // Describe changes the text before the bar (e.g. a count of files done).

@@ -119,17 +119,28 @@ func (o *Options) Run(spec Spec) error {
 		Parallel: d.Parallel,
 		Retries:  client.Retries(),
 	}
+	// Each result is printed when its ID finishes, except one that
+	// failed because the credential expired: it is tried again first.
+	printer := NewPrinter(o.IO, o.JSON)
+	dopts.Done = func(_ int, r download.Result) {
+		if o.Renewal != nil && r.Err != nil && o.Renewal.Expired(r.Err) {
+			return
+		}
+		printer.One(r)
+	}
 	results := download.Run(ctx, sources, dopts)
 	if o.Renewal != nil {
-		o.Renewal.retry(ctx, sources, dopts, results)
+		dopts.Done = func(_ int, r download.Result) { printer.One(r) }
+		o.Renewal.retry(ctx, sources, dopts, results, printer.One)
 	}
-	return PrintResults(o.IO, o.JSON, results)
+	return printer.Finish(results)
 }
 
 // retry renews the credential when some items failed because it expired,
 // then downloads those items once more, in place in results. When the
-// renewal fails, those items report why.
-func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts download.Options, results []download.Result) {
+// renewal fails, those items report why. The result of every item tried
+// again, or failed for good, goes to report.
+func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts download.Options, results []download.Result, report func(download.Result)) {
 	var again []int
 	for i, r := range results {
 		if r.Err != nil && rn.Expired(r.Err) {
@@ -143,6 +154,7 @@ func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts do
 		for _, i := range again {
 			results[i].Err = exit.Wrapf(err, exit.Code(err), exit.Hint(err), "%v; renewing the credential failed", results[i].Err)
 			results[i].Error = nil
+			report(results[i])
 		}
 		return
 	}

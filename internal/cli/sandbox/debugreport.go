@@ -37,8 +37,9 @@ debug_report=true. Each archive is written to a temporary file beside its final
 path and renamed only once it is complete and is a valid ZIP; an error body is
 never saved as the archive. A broken transfer is resumed where the server allows.
 
-For each saved report, stdout gets its path, size, SHA-256 and number of files
-(--json: an array of {"id","path","bytes","sha256","files","error"}).
+For each saved report, stdout gets a line (below) as soon as it is saved.
+
+` + downloadcmd.ResultFormat + `
 
 ` + exit.StatusHelp,
 		Example: `  export DIAGCTL_SANDBOX_SERVER=sandbox.lab.example DIAGCTL_SANDBOX_USER=analyst
