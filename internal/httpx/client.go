@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // Options configure a Client for one service.
@@ -257,7 +258,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			if authErr, ok := asAuthError(err); ok {
 				return nil, authErr // signing failed: sending again would not help
 			}
-			if policy.retryTransport(err) {
+			if policy.retryTransport(err) && !permanent(err) {
 				if ok, werr := c.Pause(req.Context(), budget, 0, err.Error()); werr != nil {
 					return nil, werr
 				} else if ok {
@@ -282,13 +283,11 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			apiErr = c.decode(resp)
 		} else if call.Binary && resp.StatusCode == http.StatusOK {
 			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
-				// A success status with an error body: a vendor error the
-				// service decoded is a rejection; anything else is simply
-				// not the file we asked for.
-				apiErr.Exit = exit.Failure
-				if apiErr.Code != "" {
-					apiErr.Exit = exit.Rejected
-				}
+				// A success status with an error body: the vendor code's
+				// own status when the decoder gave it one (not found,
+				// expired token, ...), else the service misbehaved. The
+				// same in every service.
+				apiErr.Exit = exit.Service
 			}
 		}
 		if apiErr != nil {
@@ -310,6 +309,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 func (c *Client) decode(resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
 	resp.Body.Close()
+	c.traceErrorBody(body)
 	var e *APIError
 	if c.opts.DecodeError != nil {
 		e = c.opts.DecodeError(resp, body)
@@ -318,6 +318,9 @@ func (c *Client) decode(resp *http.Response) *APIError {
 		e = &APIError{Message: summarize(body)}
 	}
 	e.Service, e.Status = c.opts.Service, resp.StatusCode
+	if e.RequestID == "" {
+		e.RequestID = RequestID(resp.Header)
+	}
 	if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
 		e.RetryAfter = ra
 	}
@@ -342,6 +345,34 @@ func defaultNext(svc string, status int) string {
 		return "the service failed; try again later"
 	}
 	return ""
+}
+
+// traceBodyMax is how much of an error body -v shows: enough to read the
+// vendor's message, as curl -v shows the body.
+const traceBodyMax = 1024
+
+// traceErrorBody shows the start of an error body in the -v trace, each
+// line escaped (it is the server's text) and prefixed "< ", after the
+// headers.
+func (c *Client) traceErrorBody(body []byte) {
+	if c.opts.Trace == nil || len(body) == 0 {
+		return
+	}
+	var b strings.Builder
+	shown := body
+	if len(shown) > traceBodyMax {
+		shown = shown[:traceBodyMax]
+		fmt.Fprintf(&b, "* error body, the first %d of %d bytes:\n", traceBodyMax, len(body))
+	} else {
+		fmt.Fprintf(&b, "* error body, %d bytes:\n", len(body))
+	}
+	for _, line := range strings.SplitAfter(string(shown), "\n") {
+		if line == "" {
+			continue
+		}
+		b.WriteString("< " + safetext.Escape(strings.TrimSuffix(line, "\n")) + "\n")
+	}
+	io.WriteString(c.opts.Trace, b.String())
 }
 
 // sniffError looks at a success answer that should be a file: a JSON or
