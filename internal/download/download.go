@@ -23,15 +23,19 @@
 //   - The temporary file is created with mode 0666 less the umask (not
 //     os.CreateTemp's 0600), so the archive gets the mode curl -o would
 //     give it.
-//   - A directory given with -d is created when missing; the directory of
-//     an -o path must exist.
+//   - A directory given with -d, and the missing parent directories of an
+//     -o path, are created.
+//   - Temporary files that a killed run left in the target directory are
+//     removed, with a note, once their writer is surely gone (stale.go).
 //   - Extraction refuses to overwrite an existing file without Force, and
 //     never writes through a symbolic link (see extract).
 package download
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/diagctl/diagctl/internal/httpx"
@@ -102,7 +106,7 @@ func Run(ctx context.Context, sources []Source, opts Options) []Result {
 	if len(sources) == 0 {
 		return results
 	}
-	r := &runner{opts: opts, multi: len(sources) > 1, claimed: map[string]string{}}
+	r := &runner{opts: opts, multi: len(sources) > 1, claimed: map[string]string{}, swept: map[string]bool{}}
 	workers := min(opts.Parallel, len(sources))
 	defer r.startProgress(len(sources), workers)()
 	jobs := make(chan int)
@@ -132,6 +136,32 @@ type runner struct {
 	claimed map[string]string // final path -> ID, within this run
 
 	doneMu sync.Mutex // Options.Done is called one result at a time
+
+	swept map[string]bool // directories already swept for leftovers (under mu)
+}
+
+// sweep removes, once per directory and run, the temporary files that
+// killed runs left there (stale.go), with a note on stderr.
+func (r *runner) sweep(dir string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.swept[dir] {
+		return
+	}
+	r.swept[dir] = true
+	var note io.Writer
+	if r.opts.IO != nil {
+		note = r.opts.IO.Info()
+	}
+	if r.agg != nil {
+		var b strings.Builder
+		sweepStale(dir, &b)
+		if b.Len() > 0 && note != nil {
+			r.agg.p.Note(note, b.String())
+		}
+		return
+	}
+	sweepStale(dir, note)
 }
 
 // finished hands one result to Options.Done, with the aggregate bar's
