@@ -25,9 +25,12 @@ type GlobalOptions struct {
 	NoProgress bool
 	Verbose    bool
 	Timeout    time.Duration
-	Retries    int
-	Insecure   bool
-	CACert     string
+	// StallTimeout is --stall-timeout: how long a transfer may receive
+	// nothing before it fails (0: httpx's default, 60 s).
+	StallTimeout time.Duration
+	Retries      int
+	Insecure     bool
+	CACert       string
 }
 
 // Factory hands dependencies to commands. Everything costly is built on
@@ -134,14 +137,15 @@ func (f *Factory) ConfigForEdit(create bool) (*config.Config, error) {
 func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 	g := f.Globals
 	o := httpx.Options{
-		Service:   service,
-		UserAgent: "diagctl/" + f.Version,
-		Timeout:   g.Timeout,
-		Retries:   g.Retries,
-		Insecure:  g.Insecure,
-		CACert:    g.CACert,
-		Warn:      f.IOStreams.ErrOut,
-		Backoff:   f.Backoff,
+		Service:      service,
+		UserAgent:    "diagctl/" + f.Version,
+		Timeout:      g.Timeout,
+		StallTimeout: g.StallTimeout,
+		Retries:      g.Retries,
+		Insecure:     g.Insecure,
+		CACert:       g.CACert,
+		Warn:         f.IOStreams.ErrOut,
+		Backoff:      f.Backoff,
 	}
 	if g.Verbose {
 		o.Trace = f.IOStreams.ErrOut

@@ -148,6 +148,10 @@ func (c *Client) URL(segments ...string) *url.URL {
 	return JoinPath(base, segments...)
 }
 
+// StallTimeout is how long a body may send nothing before the transfer
+// fails (--stall-timeout; 60 s by default).
+func (c *Client) StallTimeout() time.Duration { return c.opts.StallTimeout }
+
 // Retries is --retries: the retries one item may use.
 func (c *Client) Retries() int { return c.opts.Retries }
 
