@@ -4,7 +4,9 @@ package cmdutil
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -154,9 +156,15 @@ func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	if !o.Insecure {
-		if o.Insecure, err = cfg.Bool(service + ".insecure"); err != nil {
+	if o.Insecure {
+		o.InsecureFrom = "--insecure"
+	} else {
+		key := service + ".insecure"
+		if o.Insecure, err = cfg.Bool(key); err != nil {
 			return o, err
+		}
+		if o.Insecure {
+			o.InsecureFrom = settingOrigin(cfg, key)
 		}
 	}
 	if o.CACert == "" {
@@ -183,4 +191,22 @@ func caCertPath(cfg *config.Config, key string) string {
 		return v.Value
 	}
 	return filepath.Join(filepath.Dir(cfg.Path()), v.Value)
+}
+
+// settingOrigin says where a setting's value came from, in the words a
+// user would look for: the flag, the environment variable, or the key in
+// the config file (and its profile).
+func settingOrigin(cfg *config.Config, key string) string {
+	v := cfg.Get(key)
+	switch {
+	case strings.HasPrefix(v.Source, "flag "):
+		return strings.TrimPrefix(v.Source, "flag ")
+	case strings.HasPrefix(v.Source, "env "):
+		return strings.TrimPrefix(v.Source, "env ")
+	case strings.HasPrefix(v.Source, "profile "):
+		return fmt.Sprintf("%s in profile %s of %s", key, strings.TrimPrefix(v.Source, "profile "), cfg.Path())
+	case v.Source == "file":
+		return key + " in " + cfg.Path()
+	}
+	return key
 }

@@ -34,9 +34,13 @@ type Options struct {
 	Timeout   time.Duration // whole request, body included; 0 means none
 	Retries   int           // retries after the first attempt
 	Insecure  bool
-	CACert    string    // PEM file trusted besides the system pool
-	Trace     io.Writer // -v: curl-style trace, secrets redacted; nil for none
-	Warn      io.Writer // where warnings go (--insecure); nil for none
+	// InsecureFrom names where Insecure came from ("--insecure",
+	// "DIAGCTL_SANDBOX_INSECURE", "sandbox.insecure in FILE"), for the
+	// warning; "" says "--insecure".
+	InsecureFrom string
+	CACert       string    // PEM file trusted besides the system pool
+	Trace        io.Writer // -v: curl-style trace, secrets redacted; nil for none
+	Warn         io.Writer // where warnings go (--insecure); nil for none
 
 	// Base is the service's base URL (see URL); nil when requests are
 	// built from full URLs.
@@ -108,7 +112,11 @@ func New(o Options) (*Client, error) {
 	if o.Insecure {
 		tlsConf.InsecureSkipVerify = true
 		if o.Warn != nil {
-			io.WriteString(o.Warn, "warning: TLS certificate verification is off for "+o.Service+" (--insecure): anyone on the network path can read and alter this traffic\n")
+			from := o.InsecureFrom
+			if from == "" {
+				from = "--insecure"
+			}
+			io.WriteString(o.Warn, "warning: TLS certificate verification is off for "+o.Service+" (set by "+from+"): anyone on the network path can read and alter this traffic\n")
 		}
 	}
 	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
