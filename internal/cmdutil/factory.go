@@ -50,6 +50,9 @@ type Factory struct {
 	// builds; tests make its Sleep return at once.
 	Backoff httpx.Backoff
 
+	promptedMu sync.Mutex
+	prompted   map[string]bool // secrets typed at a prompt (SecretPrompted)
+
 	bindings   map[string]*pflag.Flag
 	configOnce sync.Once
 	config     *config.Config

@@ -38,6 +38,11 @@ type Options struct {
 	Flags       Flags
 	SecretStdin bool // the service's --*-stdin flag
 
+	// SecretPrompted tells whether a secret was typed at a prompt
+	// (cmdutil.Factory.SecretPrompted); nil means never. A password typed
+	// at the prompt and refused is asked for again (askAgain).
+	SecretPrompted func(key string) bool
+
 	// Renewal, when set, lets a credential that expired mid-run be
 	// renewed once: the items that failed because of it are downloaded
 	// again, once, with the new one.
@@ -58,7 +63,7 @@ type Renewal struct {
 
 // NewOptions takes the dependencies from f.
 func NewOptions(f *cmdutil.Factory) Options {
-	return Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, globals: f.Globals}
+	return Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, SecretPrompted: f.SecretPrompted, globals: f.Globals}
 }
 
 // AddFlags registers the download flags and the service's stdin flag.
@@ -94,16 +99,7 @@ func (o *Options) Run(spec Spec) error {
 	if err != nil {
 		return err
 	}
-	sources := make([]download.Source, len(o.IDs))
-	for i, id := range o.IDs {
-		sources[i] = download.Source{
-			ID:          id,
-			DefaultName: spec.DefaultName(id),
-			Request: func(ctx context.Context) (*http.Request, error) {
-				return spec.Request(ctx, client, id)
-			},
-		}
-	}
+	sources := spec.sources(o.IDs, client)
 	ctx := o.Ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -120,15 +116,23 @@ func (o *Options) Run(spec Spec) error {
 		Retries:  client.Retries(),
 	}
 	// Each result is printed when its ID finishes, except one that
-	// failed because the credential expired: it is tried again first.
+	// failed because the credential expired, or because a password typed
+	// at the prompt was refused: it is tried again first.
 	printer := NewPrinter(o.IO, o.JSON)
+	ask := o.canAskAgain(spec)
 	dopts.Done = func(_ int, r download.Result) {
 		if o.Renewal != nil && r.Err != nil && o.Renewal.Expired(r.Err) {
+			return
+		}
+		if ask && refused(r.Err) {
 			return
 		}
 		printer.One(r)
 	}
 	results := download.Run(ctx, sources, dopts)
+	if ask {
+		o.askAgain(ctx, spec, dopts, results, printer)
+	}
 	if o.Renewal != nil {
 		dopts.Done = func(_ int, r download.Result) { printer.One(r) }
 		o.Renewal.retry(ctx, sources, dopts, results, printer.One)
