@@ -111,3 +111,22 @@ func TestTempFileLocked(t *testing.T) {
 		t.Errorf("name %s: pid %d, %v", f.Name(), pid, ok)
 	}
 }
+
+// FuzzStaleName: a name is taken for a leftover only when it is exactly
+// what createTemp writes: the prefix, a positive pid in its canonical
+// form, a dash, something, the suffix.
+func FuzzStaleName(f *testing.F) {
+	f.Add(".diagctl-123-0a1b.part")
+	f.Add(".diagctl-0123456789abcdef.part")
+	f.Add(".diagctl--1-.part")
+	f.Fuzz(func(t *testing.T, name string) {
+		pid, ok := staleName(name)
+		if !ok {
+			return
+		}
+		rest := strings.TrimSuffix(strings.TrimPrefix(name, tempPrefix+strconv.Itoa(pid)+"-"), tempSuffix)
+		if pid <= 0 || rest == "" || name != tempPrefix+strconv.Itoa(pid)+"-"+rest+tempSuffix {
+			t.Fatalf("staleName(%q) = %d", name, pid)
+		}
+	})
+}
