@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,9 @@ the prompt.
 			if g.Timeout < 0 {
 				return exit.FlagErrorf("--timeout must be positive")
 			}
+			if g.StallTimeout <= 0 {
+				return exit.FlagErrorf("--stall-timeout must be positive, e.g. 60s or 5m, got %v", g.StallTimeout)
+			}
 			return nil
 		},
 	}
@@ -83,6 +87,7 @@ the prompt.
 	pf.BoolVar(&g.NoProgress, "no-progress", false, "no progress bar even on a terminal")
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "HTTP trace on stderr (curl style), secrets redacted")
 	pf.DurationVar(&g.Timeout, "timeout", 0, "limit for each whole request, e.g. 30s or 10m (default: none)")
+	pf.DurationVar(&g.StallTimeout, "stall-timeout", 60*time.Second, "fail a transfer that receives nothing for this long (a notice comes after min(10s, half of it))")
 	pf.IntVar(&g.Retries, "retries", 3, "retries of a request that failed transiently")
 	pf.BoolVar(&g.Insecure, "insecure", false, "skip TLS certificate verification (warns)")
 	pf.StringVar(&g.CACert, "ca-cert", "", "trust this PEM bundle as well as the system's")

@@ -52,6 +52,9 @@ func TestScripts(t *testing.T) {
 			}
 			env.Defer(func() { srv.Close() })
 			env.Setenv("EMU", srv.URL)
+			// The plain-HTTP emulator named with https://: TLS to a port
+			// that speaks HTTP.
+			env.Setenv("EMU_AS_HTTPS", "https://"+strings.TrimPrefix(srv.URL, "http://"))
 			env.Values[emuKey{}] = &emuLog{srv: srv}
 
 			// The same APIs over TLS with a self-signed certificate, as lab

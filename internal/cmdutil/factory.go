@@ -4,7 +4,9 @@ package cmdutil
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,9 +27,12 @@ type GlobalOptions struct {
 	NoProgress bool
 	Verbose    bool
 	Timeout    time.Duration
-	Retries    int
-	Insecure   bool
-	CACert     string
+	// StallTimeout is --stall-timeout: how long a transfer may receive
+	// nothing before it fails (0: httpx's default, 60 s).
+	StallTimeout time.Duration
+	Retries      int
+	Insecure     bool
+	CACert       string
 }
 
 // Factory hands dependencies to commands. Everything costly is built on
@@ -44,6 +49,9 @@ type Factory struct {
 	// Backoff is the wait between attempts of every client the Factory
 	// builds; tests make its Sleep return at once.
 	Backoff httpx.Backoff
+
+	promptedMu sync.Mutex
+	prompted   map[string]bool // secrets typed at a prompt (SecretPrompted)
 
 	bindings   map[string]*pflag.Flag
 	configOnce sync.Once
@@ -134,14 +142,15 @@ func (f *Factory) ConfigForEdit(create bool) (*config.Config, error) {
 func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 	g := f.Globals
 	o := httpx.Options{
-		Service:   service,
-		UserAgent: "diagctl/" + f.Version,
-		Timeout:   g.Timeout,
-		Retries:   g.Retries,
-		Insecure:  g.Insecure,
-		CACert:    g.CACert,
-		Warn:      f.IOStreams.ErrOut,
-		Backoff:   f.Backoff,
+		Service:      service,
+		UserAgent:    "diagctl/" + f.Version,
+		Timeout:      g.Timeout,
+		StallTimeout: g.StallTimeout,
+		Retries:      g.Retries,
+		Insecure:     g.Insecure,
+		CACert:       g.CACert,
+		Warn:         f.IOStreams.ErrOut,
+		Backoff:      f.Backoff,
 	}
 	if g.Verbose {
 		o.Trace = f.IOStreams.ErrOut
@@ -150,9 +159,15 @@ func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	if !o.Insecure {
-		if o.Insecure, err = cfg.Bool(service + ".insecure"); err != nil {
+	if o.Insecure {
+		o.InsecureFrom = "--insecure"
+	} else {
+		key := service + ".insecure"
+		if o.Insecure, err = cfg.Bool(key); err != nil {
 			return o, err
+		}
+		if o.Insecure {
+			o.InsecureFrom = settingOrigin(cfg, key)
 		}
 	}
 	if o.CACert == "" {
@@ -179,4 +194,22 @@ func caCertPath(cfg *config.Config, key string) string {
 		return v.Value
 	}
 	return filepath.Join(filepath.Dir(cfg.Path()), v.Value)
+}
+
+// settingOrigin says where a setting's value came from, in the words a
+// user would look for: the flag, the environment variable, or the key in
+// the config file (and its profile).
+func settingOrigin(cfg *config.Config, key string) string {
+	v := cfg.Get(key)
+	switch {
+	case strings.HasPrefix(v.Source, "flag "):
+		return strings.TrimPrefix(v.Source, "flag ")
+	case strings.HasPrefix(v.Source, "env "):
+		return strings.TrimPrefix(v.Source, "env ")
+	case strings.HasPrefix(v.Source, "profile "):
+		return fmt.Sprintf("%s in profile %s of %s", key, strings.TrimPrefix(v.Source, "profile "), cfg.Path())
+	case v.Source == "file":
+		return key + " in " + cfg.Path()
+	}
+	return key
 }

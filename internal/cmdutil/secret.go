@@ -69,7 +69,23 @@ func (f *Factory) Secret(spec SecretSpec) (string, error) {
 		if v == "" {
 			return "", exit.UsageErrorf(next, "no %s given", spec.Key)
 		}
+		f.promptedMu.Lock()
+		if f.prompted == nil {
+			f.prompted = map[string]bool{}
+		}
+		f.prompted[spec.Key] = true
+		f.promptedMu.Unlock()
 		return v, nil
 	}
 	return "", exit.UsageErrorf(next, "no %s, and no terminal to prompt on (stdin is not one, and there is no controlling terminal)", spec.Key)
+}
+
+// SecretPrompted reports whether the secret of key was typed at a prompt
+// in this run: a command whose service refuses it (a mistyped password)
+// may then ask again, where a secret from a file or the environment
+// would only fail again the same way.
+func (f *Factory) SecretPrompted(key string) bool {
+	f.promptedMu.Lock()
+	defer f.promptedMu.Unlock()
+	return f.prompted[key]
 }

@@ -23,15 +23,19 @@
 //   - The temporary file is created with mode 0666 less the umask (not
 //     os.CreateTemp's 0600), so the archive gets the mode curl -o would
 //     give it.
-//   - A directory given with -d is created when missing; the directory of
-//     an -o path must exist.
+//   - A directory given with -d, and the missing parent directories of an
+//     -o path, are created.
+//   - Temporary files that a killed run left in the target directory are
+//     removed, with a note, once their writer is surely gone (stale.go).
 //   - Extraction refuses to overwrite an existing file without Force, and
 //     never writes through a symbolic link (see extract).
 package download
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/diagctl/diagctl/internal/httpx"
@@ -56,6 +60,11 @@ type Options struct {
 	Extract  string // --extract DIR; "" none. With several sources: DIR/<ID>/
 	Parallel int    // default 4
 	Retries  int    // retries per item: request retries and resumes together (--retries)
+	// Done, when set, is called with each source's index and result as
+	// soon as that source finishes, one call at a time, with the progress
+	// bar's line cleared: results are printed as they come, not when the
+	// slowest download ends.
+	Done func(i int, r Result)
 
 	hooks  hooks     // tests act at exact points of a job instead of sleeping
 	limits zipLimits // --extract's ZIP-bomb guard; zero means defaultLimits
@@ -97,7 +106,7 @@ func Run(ctx context.Context, sources []Source, opts Options) []Result {
 	if len(sources) == 0 {
 		return results
 	}
-	r := &runner{opts: opts, multi: len(sources) > 1, claimed: map[string]string{}}
+	r := &runner{opts: opts, multi: len(sources) > 1, claimed: map[string]string{}, swept: map[string]bool{}}
 	workers := min(opts.Parallel, len(sources))
 	defer r.startProgress(len(sources), workers)()
 	jobs := make(chan int)
@@ -106,6 +115,7 @@ func Run(ctx context.Context, sources []Source, opts Options) []Result {
 		wg.Go(func() {
 			for i := range jobs {
 				results[i] = r.one(ctx, sources[i])
+				r.finished(i, results[i])
 			}
 		})
 	}
@@ -124,4 +134,48 @@ type runner struct {
 
 	mu      sync.Mutex
 	claimed map[string]string // final path -> ID, within this run
+
+	doneMu sync.Mutex // Options.Done is called one result at a time
+
+	swept map[string]bool // directories already swept for leftovers (under mu)
+}
+
+// sweep removes, once per directory and run, the temporary files that
+// killed runs left there (stale.go), with a note on stderr.
+func (r *runner) sweep(dir string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.swept[dir] {
+		return
+	}
+	r.swept[dir] = true
+	var note io.Writer
+	if r.opts.IO != nil {
+		note = r.opts.IO.Info()
+	}
+	if r.agg != nil {
+		var b strings.Builder
+		sweepStale(dir, &b)
+		if b.Len() > 0 && note != nil {
+			r.agg.p.Note(note, b.String())
+		}
+		return
+	}
+	sweepStale(dir, note)
+}
+
+// finished hands one result to Options.Done, with the aggregate bar's
+// line cleared so that a result line never mixes into it (a job's own
+// bar is finished before its result exists).
+func (r *runner) finished(i int, res Result) {
+	if r.opts.Done == nil {
+		return
+	}
+	r.doneMu.Lock()
+	defer r.doneMu.Unlock()
+	if r.agg != nil {
+		r.agg.p.Pause(func() { r.opts.Done(i, res) })
+		return
+	}
+	r.opts.Done(i, res)
 }

@@ -146,8 +146,9 @@ func TestNotAZip(t *testing.T) {
 		{"html body as octet-stream", &server{data: []byte("<html>oops</html>"), contentType: "application/octet-stream"}, exit.Failure},
 		{"short body", &server{data: []byte("PK"), contentType: "application/zip"}, exit.Failure},
 		{"empty body", &server{data: []byte{}, contentType: "application/zip"}, exit.Failure},
-		// httpx decodes it as an error body (exit 5 when the service's decoder finds a vendor code)
-		{"json error with 200", &server{data: []byte(`{"error_code":"CC.00050012","error_msg":"busy"}`), contentType: "application/json"}, exit.Failure},
+		// httpx decodes it as an error body: exit 6 (the service
+		// misbehaved) unless the service's decoder gives its code a status
+		{"json error with 200", &server{data: []byte(`{"error_code":"CC.00050012","error_msg":"busy"}`), contentType: "application/json"}, exit.Service},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.srv.t = t
@@ -462,9 +463,13 @@ func TestOutputPath(t *testing.T) {
 	if res := one(t, context.Background(), srv.source(testID), opts); res.Err == nil || !strings.Contains(res.Err.Error(), "is a directory") {
 		t.Errorf("-o DIR: err = %v", res.Err)
 	}
-	opts.Output = filepath.Join(dir, "missing", "x.zip")
-	if res := one(t, context.Background(), srv.source(testID), opts); res.Err == nil {
-		t.Error("-o in a missing directory succeeded")
+	// Missing parent directories are created, as -d creates its own.
+	opts.Output = filepath.Join(dir, "missing", "sub", "x.zip")
+	if res := one(t, context.Background(), srv.source(testID), opts); res.Err != nil || res.Path != opts.Output {
+		t.Errorf("-o in a missing directory: %+v", res)
+	}
+	if _, err := os.Stat(opts.Output); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -7,24 +7,29 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // tempPrefix and tempSuffix name the temporary files: hidden, and
-// recognisable as ours.
+// recognisable as ours. Between them: the writer's pid, a dash and random
+// hex (see stale.go).
 const tempPrefix, tempSuffix = ".diagctl-", ".part"
 
 // createTemp creates a new temporary file in dir, like os.CreateTemp(dir,
-// ".diagctl-*.part"), but with mode 0666 filtered by the umask rather
+// ".diagctl-<pid>-*.part"), locked while open (stale.go), but with mode 0666 filtered by the umask rather
 // than 0600: the file becomes the user's archive by rename, and should
 // get the same permissions curl -o or a shell redirect would give it.
 func createTemp(dir string) (*os.File, error) {
 	var rnd [8]byte
 	for try := 0; ; try++ {
 		_, _ = rand.Read(rnd[:])
-		name := filepath.Join(dir, tempPrefix+hex.EncodeToString(rnd[:])+tempSuffix)
+		name := filepath.Join(dir, tempPrefix+strconv.Itoa(os.Getpid())+"-"+hex.EncodeToString(rnd[:])+tempSuffix)
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if errors.Is(err, fs.ErrExist) && try < 100 {
 			continue
+		}
+		if err == nil {
+			lock(f) // held until the file is closed: this run is alive
 		}
 		return f, err
 	}

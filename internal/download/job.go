@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -101,11 +100,9 @@ func (j *job) prepare() error {
 		if err := j.r.checkTarget(j.final); err != nil {
 			return err
 		}
-		if fi, err := os.Stat(j.dir); err != nil || !fi.IsDir() {
-			if err == nil {
-				err = fmt.Errorf("%s is not a directory", j.dir)
-			}
-			return exit.Wrapf(err, exit.Failure, "create the directory first, or give another -o path", "cannot write %s", j.final)
+		// Missing parent directories are created, as for -d.
+		if err := os.MkdirAll(j.dir, 0o755); err != nil {
+			return exit.Wrapf(err, exit.Failure, "check the -o path and its permissions", "cannot create directory %s for %s", j.dir, j.final)
 		}
 	default:
 		j.dir = o.Dir
@@ -113,6 +110,7 @@ func (j *job) prepare() error {
 			return exit.Wrapf(err, exit.Failure, "check the -d path and its permissions", "cannot create directory %s", j.dir)
 		}
 	}
+	j.r.sweep(j.dir)
 	return nil
 }
 

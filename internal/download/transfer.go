@@ -56,6 +56,9 @@ type transfer struct {
 	// note tells the user about a break and what happens next (stderr,
 	// silent with --quiet); nil says nothing.
 	note io.Writer
+	// stall tells the user that the body being received has sent nothing
+	// for a while (nil when not watching).
+	stall *stallWatch
 }
 
 // run transfers the archive. On success every byte is in the sink and
@@ -140,7 +143,7 @@ func (t *transfer) cause(err error) error {
 func (t *transfer) gaveUp(err error, retries int) error {
 	next := "try again, or raise --retries; check the network path to the server"
 	if errors.Is(err, httpx.ErrStalled) {
-		next = "the server stopped sending; try again later, or raise --retries"
+		next = "the server stopped sending; try again later, or raise --retries or --stall-timeout"
 	}
 	of := ""
 	if t.total >= 0 {
@@ -252,6 +255,8 @@ func (t *transfer) checkRange(resp *http.Response) error {
 func (t *transfer) receive(resp *http.Response) error {
 	defer resp.Body.Close()
 	body := resp.Body
+	t.stall = watchStall(t.src.ID, t.client.StallTimeout(), t.prog, t.note)
+	defer t.stall.end()
 	var pending []byte
 	if t.got == 0 {
 		var sig [4]byte
@@ -320,6 +325,7 @@ func (t *transfer) fill(r io.Reader, buf []byte, atLeast int) (int, error) {
 			n += m
 			t.counted += int64(m)
 			t.prog.Add(int64(m))
+			t.stall.saw()
 		}
 		if err != nil {
 			return n, err

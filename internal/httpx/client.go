@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // Options configure a Client for one service.
@@ -33,9 +34,13 @@ type Options struct {
 	Timeout   time.Duration // whole request, body included; 0 means none
 	Retries   int           // retries after the first attempt
 	Insecure  bool
-	CACert    string    // PEM file trusted besides the system pool
-	Trace     io.Writer // -v: curl-style trace, secrets redacted; nil for none
-	Warn      io.Writer // where warnings go (--insecure); nil for none
+	// InsecureFrom names where Insecure came from ("--insecure",
+	// "DIAGCTL_SANDBOX_INSECURE", "sandbox.insecure in FILE"), for the
+	// warning; "" says "--insecure".
+	InsecureFrom string
+	CACert       string    // PEM file trusted besides the system pool
+	Trace        io.Writer // -v: curl-style trace, secrets redacted; nil for none
+	Warn         io.Writer // where warnings go (--insecure); nil for none
 
 	// Base is the service's base URL (see URL); nil when requests are
 	// built from full URLs.
@@ -107,7 +112,11 @@ func New(o Options) (*Client, error) {
 	if o.Insecure {
 		tlsConf.InsecureSkipVerify = true
 		if o.Warn != nil {
-			io.WriteString(o.Warn, "warning: TLS certificate verification is off for "+o.Service+" (--insecure): anyone on the network path can read and alter this traffic\n")
+			from := o.InsecureFrom
+			if from == "" {
+				from = "--insecure"
+			}
+			io.WriteString(o.Warn, "warning: TLS certificate verification is off for "+o.Service+" (set by "+from+"): anyone on the network path can read and alter this traffic\n")
 		}
 	}
 	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
@@ -146,6 +155,10 @@ func (c *Client) URL(segments ...string) *url.URL {
 	}
 	return JoinPath(base, segments...)
 }
+
+// StallTimeout is how long a body may send nothing before the transfer
+// fails (--stall-timeout; 60 s by default).
+func (c *Client) StallTimeout() time.Duration { return c.opts.StallTimeout }
 
 // Retries is --retries: the retries one item may use.
 func (c *Client) Retries() int { return c.opts.Retries }
@@ -282,7 +295,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			if authErr, ok := asAuthError(err); ok {
 				return nil, authErr // signing failed: sending again would not help
 			}
-			if policy.retryTransport(err) {
+			if policy.retryTransport(err) && !permanent(err) {
 				if ok, werr := c.Pause(req.Context(), budget, 0, err.Error()); werr != nil {
 					return nil, werr
 				} else if ok {
@@ -307,13 +320,11 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			apiErr = c.decode(resp)
 		} else if call.Binary && resp.StatusCode == http.StatusOK {
 			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
-				// A success status with an error body: a vendor error the
-				// service decoded is a rejection; anything else is simply
-				// not the file we asked for.
-				apiErr.Exit = exit.Failure
-				if apiErr.Code != "" {
-					apiErr.Exit = exit.Rejected
-				}
+				// A success status with an error body: the vendor code's
+				// own status when the decoder gave it one (not found,
+				// expired token, ...), else the service misbehaved. The
+				// same in every service.
+				apiErr.Exit = exit.Service
 			}
 		}
 		if apiErr != nil {
@@ -335,6 +346,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 func (c *Client) decode(resp *http.Response) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
 	resp.Body.Close()
+	c.traceErrorBody(body)
 	var e *APIError
 	if c.opts.DecodeError != nil {
 		e = c.opts.DecodeError(resp, body)
@@ -343,6 +355,9 @@ func (c *Client) decode(resp *http.Response) *APIError {
 		e = &APIError{Message: summarize(body)}
 	}
 	e.Service, e.Status = c.opts.Service, resp.StatusCode
+	if e.RequestID == "" {
+		e.RequestID = RequestID(resp.Header)
+	}
 	if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
 		e.RetryAfter = ra
 	}
@@ -367,6 +382,34 @@ func defaultNext(svc string, status int) string {
 		return "the service failed; try again later"
 	}
 	return ""
+}
+
+// traceBodyMax is how much of an error body -v shows: enough to read the
+// vendor's message, as curl -v shows the body.
+const traceBodyMax = 1024
+
+// traceErrorBody shows the start of an error body in the -v trace, each
+// line escaped (it is the server's text) and prefixed "< ", after the
+// headers.
+func (c *Client) traceErrorBody(body []byte) {
+	if c.opts.Trace == nil || len(body) == 0 {
+		return
+	}
+	var b strings.Builder
+	shown := body
+	if len(shown) > traceBodyMax {
+		shown = shown[:traceBodyMax]
+		fmt.Fprintf(&b, "* error body, the first %d of %d bytes:\n", traceBodyMax, len(body))
+	} else {
+		fmt.Fprintf(&b, "* error body, %d bytes:\n", len(body))
+	}
+	for _, line := range strings.SplitAfter(string(shown), "\n") {
+		if line == "" {
+			continue
+		}
+		b.WriteString("< " + safetext.Escape(strings.TrimSuffix(line, "\n")) + "\n")
+	}
+	io.WriteString(c.opts.Trace, b.String())
 }
 
 // sniffError looks at a success answer that should be a file: a JSON or

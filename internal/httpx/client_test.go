@@ -794,15 +794,15 @@ func TestDoBinary(t *testing.T) {
 		{"no content type", 200, "", zipBody, 0},
 		{"empty body", 200, "application/octet-stream", nil, 0},
 		{"one byte", 200, "application/zip", []byte("P"), 0},
-		// A vendor error the service decodes is a rejection (5); any
-		// other answer that is not the file is a plain failure (1).
-		{"vendor json error with 200", 200, "application/json", []byte(`{"error_code":"CC.00050012","error_msg":"retry later"}`), exit.Rejected},
-		{"vendor code under octet-stream", 200, "application/octet-stream", []byte(`{"error_code":"CC.00050012"}`), exit.Rejected},
-		{"unknown json with charset", 200, "application/json; charset=utf-8", []byte(`{"x":1}`), exit.Failure},
-		{"problem+json", 200, "application/problem+json", []byte(`{"x":1}`), exit.Failure},
-		{"brace under octet-stream", 200, "application/octet-stream", []byte(`{"x":1}`), exit.Failure},
-		{"text", 200, "text/plain", []byte("Internal error, please retry"), exit.Failure},
-		{"html", 200, "text/html", []byte("<html>login</html>"), exit.Failure},
+		// A 200 with an error body is the service misbehaving (6) unless
+		// the decoder gave the vendor code a status of its own.
+		{"vendor json error with 200", 200, "application/json", []byte(`{"error_code":"CC.00050012","error_msg":"retry later"}`), exit.Service},
+		{"vendor code under octet-stream", 200, "application/octet-stream", []byte(`{"error_code":"CC.00050012"}`), exit.Service},
+		{"unknown json with charset", 200, "application/json; charset=utf-8", []byte(`{"x":1}`), exit.Service},
+		{"problem+json", 200, "application/problem+json", []byte(`{"x":1}`), exit.Service},
+		{"brace under octet-stream", 200, "application/octet-stream", []byte(`{"x":1}`), exit.Service},
+		{"text", 200, "text/plain", []byte("Internal error, please retry"), exit.Service},
+		{"html", 200, "text/html", []byte("<html>login</html>"), exit.Service},
 		{"404 json", 404, "application/json", []byte(`{"code":6,"message":"task not found"}`), exit.NotFound},
 	}
 	// decodeCodeArts knows the {"error_code","error_msg"} body.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // APIError is an answer the service gave that is not a success: its
@@ -25,9 +26,32 @@ type APIError struct {
 	Next    string // what to do next
 	Exit    int    // exit status; 0 means derived from Status
 
+	// RequestID is the id the service gave this request (X-Request-Id,
+	// x-ms-request-id, ...): support asks for it. Named in Error().
+	RequestID string
+
 	// Retryable: the service asked us to come back later (busy, 503, 429).
 	Retryable  bool
 	RetryAfter time.Duration
+}
+
+// requestIDHeaders carry a service's id for one request, most specific
+// first: CodeArts and most gateways send X-Request-Id, Azure
+// x-ms-request-id, Azure DevOps X-TFS-ActivityId (and X-VSS-E2EID).
+var requestIDHeaders = []string{"X-Request-Id", "X-Ms-Request-Id", "X-Tfs-Activityid", "X-Vss-E2eid", "X-Correlation-Id"}
+
+// RequestID is the service's id for the request that got resp ("" when
+// it sent none), escaped so it is safe to print.
+func RequestID(h http.Header) string {
+	for _, k := range requestIDHeaders {
+		if v := strings.TrimSpace(h.Get(k)); v != "" {
+			if len(v) > 128 {
+				v = v[:128]
+			}
+			return safetext.Escape(v)
+		}
+	}
+	return ""
 }
 
 func (e *APIError) Error() string {
@@ -43,6 +67,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(" (code " + e.Code + ")")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request id " + e.RequestID + "]")
 	}
 	return b.String()
 }

@@ -2,10 +2,13 @@ package httpx
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,6 +59,37 @@ func (p Retry) retryAnswer(e *APIError) bool {
 		return e.Retryable
 	case Also429:
 		return e.Status == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// errHTTPToHTTPS is net/http's text (an unexported error value) for a TLS
+// handshake that got a plain HTTP answer.
+const errHTTPToHTTPS = "server gave HTTP response to HTTPS client"
+
+// permanent reports whether a transport error would fail the same way
+// on every attempt, so retrying only makes the user wait: a host name
+// that does not exist, a certificate that is not trusted or does not name
+// the host, or a TLS handshake answered in plain HTTP (an https:// URL
+// aimed at an http port). A DNS failure that may pass (a timeout, a
+// server failure) is still retried.
+func permanent(err error) bool {
+	var (
+		dnsErr    *net.DNSError
+		recErr    tls.RecordHeaderError
+		unknownCA x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		verifyErr *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return dnsErr.IsNotFound
+	case strings.Contains(err.Error(), errHTTPToHTTPS):
+		return true
+	case errors.As(err, &recErr), errors.As(err, &unknownCA), errors.As(err, &hostErr),
+		errors.As(err, &invalid), errors.As(err, &verifyErr):
+		return true
 	}
 	return false
 }

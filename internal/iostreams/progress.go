@@ -14,6 +14,7 @@ type Progress struct {
 	done    atomic.Int64
 	total   atomic.Int64
 	label   string
+	status  string // see SetStatus
 	w       io.Writer
 	width   func() int
 	start   time.Time
@@ -100,7 +101,7 @@ func (p *Progress) draw(now time.Time) {
 	p.frame++
 	line := progressLine(progressState{
 		label: p.label, done: done, total: p.total.Load(), rate: rate,
-		spinner: p.frame,
+		spinner: p.frame, status: p.status,
 	}, p.width())
 	_, _ = io.WriteString(p.w, "\r"+line+"\x1b[K")
 	p.drawn = true
@@ -129,12 +130,48 @@ func (p *Progress) Finish() {
 // Note writes a line to w without mixing it into the bar: the bar's line is
 // cleared first and redrawn at the next tick.
 func (p *Progress) Note(w io.Writer, line string) {
+	p.Pause(func() { _, _ = io.WriteString(w, line) })
+}
+
+// Pause runs f with the bar's line cleared and no redraw until f returns:
+// f may write lines to stdout or stderr (the same terminal, often). The
+// bar comes back at the next tick.
+func (p *Progress) Pause(f func()) {
 	p.drawing.Lock()
 	defer p.drawing.Unlock()
 	if p.w != nil {
 		p.clear()
 	}
-	_, _ = io.WriteString(w, line)
+	f()
+}
+
+// Drawing reports whether the display is drawn (stderr is a terminal and
+// progress is on): callers then show news on the bar's line (SetStatus)
+// rather than as lines of their own.
+func (p *Progress) Drawing() bool { return p.w != nil }
+
+// SetStatus shows s on the bar's line in place of the bar, rate and ETA,
+// from the next redraw on, until SetStatus(""): news the person must see
+// now, such as a stall. It is drawn at once.
+func (p *Progress) SetStatus(s string) {
+	p.drawing.Lock()
+	defer p.drawing.Unlock()
+	if p.status == s {
+		return
+	}
+	p.status = s
+	if p.w != nil && !p.finished() {
+		p.draw(time.Now())
+	}
+}
+
+func (p *Progress) finished() bool {
+	select {
+	case <-p.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Describe changes the text before the bar (e.g. a count of files done).

@@ -15,6 +15,10 @@ type progressState struct {
 	total   int64   // <= 0: unknown (no percentage, no bar)
 	rate    float64 // bytes per second; 0 until it means something
 	spinner int     // frame, for an unknown total
+	// status, when set, replaces the bar, rate and ETA: something the
+	// person must see now (a stall and the time left before it ends the
+	// transfer). It is dropped last but for the percentage.
+	status string
 }
 
 // progressLine lays the bar out for a terminal of width columns. It drops
@@ -37,6 +41,29 @@ func progressLine(s progressState, width int) string {
 		if s.total > s.done {
 			eta = "ETA " + formatETA(time.Duration(float64(s.total-s.done)/s.rate*float64(time.Second)))
 		}
+	}
+	if s.status != "" {
+		pct := ""
+		if s.total > 0 {
+			pct = fmt.Sprintf("%3d%%", percent(s.done, s.total))
+		}
+		for _, parts := range [][]string{
+			{s.label, pct, sizes, s.status},
+			{s.label, pct, s.status},
+			{pct, s.status},
+		} {
+			if line := join(parts); cells(line) <= max {
+				return line
+			}
+		}
+		// As much of the status as fits after the percentage.
+		if room := max - cells(pct) - 2; pct != "" && room >= 1 {
+			return pct + "  " + truncate(s.status, room)
+		}
+		if pct != "" {
+			return truncate(pct, max)
+		}
+		return truncate(s.status, max)
 	}
 	if s.total <= 0 {
 		spin := string(`-\|/`[s.spinner%4])

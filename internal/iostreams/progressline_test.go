@@ -16,6 +16,19 @@ var lineStates = []progressState{
 	{label: "…06ae0001", done: 123456, total: -1, rate: 10 << 10, spinner: 3},
 	{label: "…06ae0001", done: 0, total: 0},
 	{label: strings.Repeat("x", 70), done: 1, total: 3, rate: 1},
+	{label: "…0000f0004", done: 512 << 10, total: 1 << 20, status: "stalled: nothing received for 12s, giving up in 48s"},
+	{label: "…0000f0004", done: 512 << 10, total: -1, status: "stalled: nothing received for 12s, giving up in 48s"},
+}
+
+// A status (a stall) takes the bar's place and keeps the percentage.
+func TestProgressLineStatus(t *testing.T) {
+	s := lineStates[len(lineStates)-2]
+	if got := progressLine(s, 120); !strings.Contains(got, " 50%  512.0 KiB / 1.0 MiB  stalled: nothing received for 12s, giving up in 48s") || strings.Contains(got, "[") {
+		t.Errorf("120 columns: %q", got)
+	}
+	if got := progressLine(s, 40); !strings.HasPrefix(got, " 50%  stalled: nothing") {
+		t.Errorf("40 columns: %q", got)
+	}
 }
 
 // The line never reaches the last column, at any width: a wrapped bar
@@ -97,7 +110,12 @@ func FuzzProgressLine(f *testing.F) {
 		if done < 0 || rate < 0 || rate != rate || width > 1000 || !utf8.ValidString(label) {
 			t.Skip()
 		}
-		line := progressLine(progressState{label: label, done: done, total: total, rate: rate}, width)
+		// The label doubles as a status (a stall notice) every other time.
+		var status string
+		if done%2 == 1 {
+			status = label
+		}
+		line := progressLine(progressState{label: label, done: done, total: total, rate: rate, status: status}, width)
 		if n := cells(line); n > max(width-1, 0) {
 			t.Fatalf("width %d: %d cells: %q", width, n, line)
 		}

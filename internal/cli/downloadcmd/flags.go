@@ -33,8 +33,8 @@ type Flags struct {
 // AddFlags registers the download flags on cmd.
 func AddFlags(cmd *cobra.Command, d *Flags) {
 	fl := cmd.Flags()
-	fl.StringVarP(&d.Output, "output", "o", "", "write the archive to this path (one ID only); - writes it to stdout")
-	fl.StringVarP(&d.Dir, "dir", "d", ".", "save archives in this directory, under the server's file name")
+	fl.StringVarP(&d.Output, "output", "o", "", "write the archive to this path (one ID only), creating missing parent directories as -d does; - writes it to stdout")
+	fl.StringVarP(&d.Dir, "dir", "d", ".", "save archives in this directory (created when missing), under the server's file name")
 	fl.BoolVar(&d.Force, "force", false, "overwrite existing files (the archive, and files --extract writes)")
 	fl.StringVar(&d.Extract, "extract", "", "after the archive checks out, unpack it into this directory (into its subdirectory <ID>/ with several IDs)")
 	fl.IntVar(&d.Parallel, "parallel", 4, "downloads at once when several IDs are given")

@@ -191,8 +191,15 @@ func TestPrintResultsText(t *testing.T) {
 	if exit.Code(err) != exit.Service {
 		t.Errorf("exit %d", exit.Code(err))
 	}
-	if got, want := out.String(), "dl/a.zip\t1536 bytes\t1.5 KiB\tsha256:ab12\t3 files\n"; got != want {
+	if got, want := out.String(), "dl/a.zip\t1536\tab12\t3\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// At a terminal: the human size, for people.
+	ios, _, out, _ = iostreams.Test()
+	ios.SetTTY(false, true, false)
+	PrintResults(ios, false, results[:1])
+	if got, want := out.String(), "dl/a.zip  1.5 KiB  sha256:ab12  3 files\n"; got != want {
+		t.Errorf("terminal stdout %q, want %q", got, want)
 	}
 	wantErr := "error: b: cannot write dl/b.zip\nhint: check free space\nerror: c: logs: GET x: refused\nhint: check the server\n"
 	if errOut.String() != wantErr {
@@ -207,7 +214,7 @@ func TestPrintResultsText(t *testing.T) {
 	// Archive on stdout: the summary goes to stderr.
 	ios, _, out, errOut = iostreams.Test()
 	PrintResults(ios, false, []download.Result{{ID: "a", Path: "-", Bytes: 10, SHA256: "ff", Files: 1}})
-	if out.Len() != 0 || !strings.HasPrefix(errOut.String(), "-\t10 bytes") {
+	if out.Len() != 0 || errOut.String() != "-\t10\tff\t1\n" {
 		t.Errorf("stdout %q stderr %q", out, errOut)
 	}
 	// Interrupted: said once; status 130 beats the others.

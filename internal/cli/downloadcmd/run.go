@@ -38,6 +38,11 @@ type Options struct {
 	Flags       Flags
 	SecretStdin bool // the service's --*-stdin flag
 
+	// SecretPrompted tells whether a secret was typed at a prompt
+	// (cmdutil.Factory.SecretPrompted); nil means never. A password typed
+	// at the prompt and refused is asked for again (askAgain).
+	SecretPrompted func(key string) bool
+
 	// Renewal, when set, lets a credential that expired mid-run be
 	// renewed once: the items that failed because of it are downloaded
 	// again, once, with the new one.
@@ -58,7 +63,7 @@ type Renewal struct {
 
 // NewOptions takes the dependencies from f.
 func NewOptions(f *cmdutil.Factory) Options {
-	return Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, globals: f.Globals}
+	return Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, SecretPrompted: f.SecretPrompted, globals: f.Globals}
 }
 
 // AddFlags registers the download flags and the service's stdin flag.
@@ -94,16 +99,7 @@ func (o *Options) Run(spec Spec) error {
 	if err != nil {
 		return err
 	}
-	sources := make([]download.Source, len(o.IDs))
-	for i, id := range o.IDs {
-		sources[i] = download.Source{
-			ID:          id,
-			DefaultName: spec.DefaultName(id),
-			Request: func(ctx context.Context) (*http.Request, error) {
-				return spec.Request(ctx, client, id)
-			},
-		}
-	}
+	sources := spec.sources(o.IDs, client)
 	ctx := o.Ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -119,17 +115,36 @@ func (o *Options) Run(spec Spec) error {
 		Parallel: d.Parallel,
 		Retries:  client.Retries(),
 	}
-	results := download.Run(ctx, sources, dopts)
-	if o.Renewal != nil {
-		o.Renewal.retry(ctx, sources, dopts, results)
+	// Each result is printed when its ID finishes, except one that
+	// failed because the credential expired, or because a password typed
+	// at the prompt was refused: it is tried again first.
+	printer := NewPrinter(o.IO, o.JSON)
+	ask := o.canAskAgain(spec)
+	dopts.Done = func(_ int, r download.Result) {
+		if o.Renewal != nil && r.Err != nil && o.Renewal.Expired(r.Err) {
+			return
+		}
+		if ask && refused(r.Err) {
+			return
+		}
+		printer.One(r)
 	}
-	return PrintResults(o.IO, o.JSON, results)
+	results := download.Run(ctx, sources, dopts)
+	if ask {
+		o.askAgain(ctx, spec, dopts, results, printer)
+	}
+	if o.Renewal != nil {
+		dopts.Done = func(_ int, r download.Result) { printer.One(r) }
+		o.Renewal.retry(ctx, sources, dopts, results, printer.One)
+	}
+	return printer.Finish(results)
 }
 
 // retry renews the credential when some items failed because it expired,
 // then downloads those items once more, in place in results. When the
-// renewal fails, those items report why.
-func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts download.Options, results []download.Result) {
+// renewal fails, those items report why. The result of every item tried
+// again, or failed for good, goes to report.
+func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts download.Options, results []download.Result, report func(download.Result)) {
 	var again []int
 	for i, r := range results {
 		if r.Err != nil && rn.Expired(r.Err) {
@@ -143,6 +158,7 @@ func (rn *Renewal) retry(ctx context.Context, sources []download.Source, opts do
 		for _, i := range again {
 			results[i].Err = exit.Wrapf(err, exit.Code(err), exit.Hint(err), "%v; renewing the credential failed", results[i].Err)
 			results[i].Error = nil
+			report(results[i])
 		}
 		return
 	}

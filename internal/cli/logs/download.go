@@ -58,8 +58,8 @@ recognises it, never saves it as the archive, and retries the "busy" codes
 (CC.00000000, CC.00050012). Each archive is renamed into place only once it is
 complete and a valid ZIP.
 
-For each saved archive, stdout gets its path, size, SHA-256 and number of files
-(--json: an array of {"id","path","bytes","sha256","files","error"}).
+For each saved archive, stdout gets a line (OUTPUT, below) as soon as it is
+saved.
 
 Credentials, the first that is set wins ('diagctl config list' says which):
   1. an IAM token: --token-stdin, DIAGCTL_LOGS_TOKEN or logs.token;
@@ -72,6 +72,8 @@ Credentials, the first that is set wins ('diagctl config list' says which):
 With none of them, a terminal is asked for a token. When CodeArts Check says a
 token expired (CC.00000003) and an IAM user and password are set, diagctl gets
 a new token and downloads those sub-jobs once more. stdin holds one secret.
+
+` + downloadcmd.ResultFormat + `
 
 ` + exit.StatusHelp,
 		Example: `  export DIAGCTL_LOGS_REGION=cn-north-4

@@ -26,8 +26,8 @@ func TestRunDownload(t *testing.T) {
 	opts.JSON = true
 
 	err := runDownload(opts)
-	if exit.Code(err) != exit.Rejected {
-		t.Errorf("err %v (exit %d), want 5 for the 200-error sub-job", err, exit.Code(err))
+	if exit.Code(err) != exit.Service {
+		t.Errorf("err %v (exit %d), want 6 for the 200-error sub-job", err, exit.Code(err))
 	}
 	if !strings.Contains(out.String(), `"id": "`+emulator.SubJobOK+`"`) || !strings.Contains(errOut.String(), emulator.SubJob200Error) {
 		t.Errorf("stdout %s\nstderr %s", out, errOut)

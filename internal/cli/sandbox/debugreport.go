@@ -36,9 +36,12 @@ The sandbox keeps a debug report only for tasks created or re-run with
 debug_report=true. Each archive is written to a temporary file beside its final
 path and renamed only once it is complete and is a valid ZIP; an error body is
 never saved as the archive. A broken transfer is resumed where the server allows.
+A password typed at the prompt that the sandbox refuses (HTTP 401) is asked for
+again, up to three times in all, before exit 3.
 
-For each saved report, stdout gets its path, size, SHA-256 and number of files
-(--json: an array of {"id","path","bytes","sha256","files","error"}).
+For each saved report, stdout gets a line (below) as soon as it is saved.
+
+` + downloadcmd.ResultFormat + `
 
 ` + exit.StatusHelp,
 		Example: `  export DIAGCTL_SANDBOX_SERVER=sandbox.lab.example DIAGCTL_SANDBOX_USER=analyst

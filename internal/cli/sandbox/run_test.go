@@ -40,7 +40,7 @@ func TestRunDebugReport(t *testing.T) {
 	if err := runDebugReport(opts); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "\tsha256:") {
+	if f := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\t"); len(f) != 4 || f[1] != "758" || len(f[2]) != 64 || f[3] != "3" {
 		t.Errorf("stdout %q", out)
 	}
 	ents, _ := os.ReadDir(dir)
