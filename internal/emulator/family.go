@@ -122,3 +122,13 @@ func (e *Emulator) serveFamily(w http.ResponseWriter, r *http.Request, id string
 	}
 	serveArchive(w, r, a, p)
 }
+
+// FamilyArchive returns the bytes a family member's download delivers
+// when it succeeds (what the soak checks saved archives against).
+func FamilyArchive(id string) ([]byte, bool) {
+	size, k, serial, ok := familyMember(strings.ToLower(id))
+	if !ok || k == kindTextOK200 {
+		return nil, false
+	}
+	return familyZip(size, k, serial), true
+}
