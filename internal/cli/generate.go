@@ -91,6 +91,16 @@ func markdown(c *cobra.Command) []byte {
 	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
+// GeneratedGlob is the pattern of the generated files in docs/ or
+// completions/: the command pages are docs/diagctl*.md, so hand-written
+// pages (docs/benchmarks.md) can live beside them.
+func GeneratedGlob(sub string) string {
+	if sub == "docs" {
+		return "diagctl*.md"
+	}
+	return "*"
+}
+
 // WriteGenerated writes Generated() under dir, removing stale pages.
 func WriteGenerated(dir string) error {
 	files, err := Generated()
@@ -98,7 +108,7 @@ func WriteGenerated(dir string) error {
 		return err
 	}
 	for _, sub := range []string{"docs", "completions"} {
-		old, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
+		old, _ := filepath.Glob(filepath.Join(dir, sub, GeneratedGlob(sub)))
 		for _, p := range old {
 			rel, _ := filepath.Rel(dir, p)
 			if _, keep := files[rel]; !keep {

@@ -25,7 +25,7 @@ func TestGeneratedFilesCurrent(t *testing.T) {
 		}
 	}
 	for _, sub := range []string{"docs", "completions"} {
-		existing, _ := filepath.Glob(filepath.Join("..", "..", sub, "*"))
+		existing, _ := filepath.Glob(filepath.Join("..", "..", sub, GeneratedGlob(sub)))
 		for _, p := range existing {
 			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
 			if _, ok := files[rel]; !ok {
