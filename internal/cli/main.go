@@ -132,6 +132,9 @@ func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
 	}
 	if errors.Is(err, exit.ErrInterrupted) {
 		fmt.Fprintln(w, "interrupted")
+		if hint != "" { // e.g. a create that may have happened before the signal
+			fmt.Fprintln(w, "hint: "+hint)
+		}
 		return
 	}
 	fmt.Fprintln(w, "error: "+err.Error())

@@ -49,6 +49,7 @@ func (e *Emulator) Describe(w io.Writer, baseURL string) {
 	for _, f := range sandboxFixtures {
 		p("  %s  %s", f.id, f.note)
 	}
+	p("  %s  generated: dump of SSSS KiB (hex), fault FFFF (0000 none, 0d00 drop, 0503, 057a stall, 0510 slow, 0200 text, 0e01 zip-slip, 0e02 symlink, 0e03 hostile name), serial N", familyPrefix+"SSSS-FFFF-8000-NNNNNNNNNNNN")
 	p("  %-36s  %s", "any other GUID, e.g. "+TaskUnknown[:8]+"...", `400 {"code":6} task not found; a malformed id: 400 {"code":29}`)
 	p("")
 
@@ -106,6 +107,9 @@ func (e *Emulator) Describe(w io.Writer, baseURL string) {
 	}
 	p("  task id   %-36s  %s", "a created task's id", "200; any other UUID: 404 task not found")
 	p("  instance  %s  (any UUID is accepted)", RadarInstanceID)
+	p("")
+
+	p("Statistics   GET %s  {\"connections\": accepted since start, \"open\": open now}", statsPath)
 	p("")
 
 	p("Environment:")

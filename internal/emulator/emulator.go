@@ -87,6 +87,8 @@ type Emulator struct {
 	tasks    []ReportTask
 	issued   map[string]time.Time // IAM tokens issued -> expires_at; made on first use
 
+	conns connCounter // through a Server's ConnState hook
+
 	bigOnce sync.Once
 	big     *bigZip
 }
@@ -147,6 +149,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveRadar(w, r)
 	case strings.Contains(strings.ToLower(p), "/_apis/symbol/"):
 		e.serveSymbols(w, r)
+	case p == statsPath:
+		e.serveStats(w)
 	case p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		// A person pointing a browser or curl at the emulator gets the
 		// same description the command prints.

@@ -48,6 +48,10 @@ func (e *Emulator) serveSandbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id = strings.ToLower(id) // a GUID is a number: its case does not matter
+	if size, fk, serial, ok := familyMember(id); ok {
+		e.serveFamily(w, r, id, size, fk, serial)
+		return
+	}
 	key := "sandbox/" + id
 	k := lookup(sandboxFixtures, id)
 	switch k {

@@ -47,6 +47,7 @@ func Listen(addr string, o Options) (*Server, error) {
 		srv: &http.Server{
 			Handler:           e,
 			BaseContext:       func(net.Listener) context.Context { return base },
+			ConnState:         e.connState,
 			ReadHeaderTimeout: 30 * time.Second,
 			// Dropped connections are deliberate; the server's complaints
 			// about them would only be noise on the user's terminal.

@@ -98,6 +98,11 @@ func newRequest(ctx context.Context, c *httpx.Client, method, op, userID string,
 // the error says the task may exist and what to check.
 func Create(c *httpx.Client, req *http.Request, reportID string) (*Result, error) {
 	res, err := send(c, req, httpx.NeverSentOnly)
+	if err != nil && errors.Is(err, exit.ErrInterrupted) && httpx.MaybeSent(err) {
+		// Ctrl-C after the POST left: still exit 130, but the task may exist.
+		return nil, exit.Wrapf(err, exit.Interrupted, CreateUnknownHint(reportID),
+			"report-task create interrupted: the outcome is unknown")
+	}
 	if err != nil && unknownOutcome(err) {
 		return nil, exit.Wrapf(err, exit.Service, CreateUnknownHint(reportID),
 			"report-task create: the outcome is unknown")
