@@ -73,9 +73,10 @@ and --expires) and prints its id on stderr. A name that exists is refused
 (exit 5) and nothing else is sent: pass that request's id as REQUEST_ID.
 --seal seals the request after the entries, as 'diagctl symbols request seal'
 does, so the publish of blobs the service holds already is one command. It
-seals only when every entry came back created: when any is blobMissing (its
-content is not uploaded), or a batch failed, the request is left open and the
-exit status is 4 for blobMissing (the error's status otherwise).
+seals only when every entry came back created. When any is blobMissing (its
+content must be uploaded first) the entries are printed, the request is left
+open and the exit status is 4; after a failed batch, or an outcome unknown,
+nothing is sealed and the batch's error and status are reported.
 
 The entries come from:
   FILE|DIR...        the files' client keys and blob identifiers, computed as

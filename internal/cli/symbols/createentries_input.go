@@ -19,11 +19,11 @@ type plan struct {
 	requestID string // "" until the request of create is made
 	// create is the request --request-name makes before the entries;
 	// created is the service's answer to it.
-	create  *symbols.RequestCreate
-	created *symbols.Request
-	behavior  string // canonical; "" leaves it out of the bodies
-	items     []symbols.Item
-	batches   []symbols.DebugEntryCreateBatch
+	create   *symbols.RequestCreate
+	created  *symbols.Request
+	behavior string // canonical; "" leaves it out of the bodies
+	items    []symbols.Item
+	batches  []symbols.DebugEntryCreateBatch
 }
 
 // makePlan runs every local check: the request id, the create behavior,

@@ -40,7 +40,7 @@ func (p *plan) again() string {
 	if p.created == nil {
 		return "run the same command again"
 	}
-	return "run the command again with REQUEST_ID " + p.requestID + " in place of --request-name"
+	return "run the command again with REQUEST_ID " + p.requestID + " (in place of --request-name)"
 }
 
 // keptOpen adds to err, when this run created the request, that it exists
