@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -17,16 +18,31 @@ import (
 )
 
 // cmdCapture sets an environment variable to the last command's stdout,
-// trimmed, as a shell's $(...) would:
+// trimmed, as a shell's $(...) would; with REGEXP, to its first group's
+// match (it must match); -stderr reads stderr instead:
 //
 //	exec diagctl symbols request create v1.2.3
 //	capture ID
 //	exec diagctl symbols request show $ID
+//	capture -stderr ID 'id ([0-9a-f]{64})'
 func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: capture VAR")
+	stream := "stdout"
+	if len(args) > 0 && args[0] == "-stderr" {
+		stream, args = "stderr", args[1:]
 	}
-	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile("stdout")))
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: capture [-stderr] VAR [REGEXP]")
+	}
+	text := ts.ReadFile(stream)
+	if len(args) == 1 {
+		ts.Setenv(args[0], strings.TrimSpace(text))
+		return
+	}
+	m := regexp.MustCompile(args[1]).FindStringSubmatch(text)
+	if len(m) < 2 {
+		ts.Fatalf("capture: no match for %q (with a group) in %s", args[1], stream)
+	}
+	ts.Setenv(args[0], m[1])
 }
 
 // cmdSymEntries adds debug entries to a symbol request on the script's

@@ -2,6 +2,7 @@ package symbols
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"runtime"
 
@@ -29,8 +30,16 @@ type CreateEntriesOptions struct {
 	JSON    bool
 	Verbose bool
 
-	RequestID string   // as given; checked by run
+	RequestID string   // as given; checked by run; "" with --request-name
 	Paths     []string // FILE|DIR arguments
+
+	// RequestName (--request-name): create the request first, with the
+	// service's defaults (no description, its 30 days).
+	RequestName    string
+	RequestNameSet bool
+	// Seal (--seal): seal the request after the entries, when every
+	// entry came back created.
+	Seal bool
 
 	EntriesFile      string // --entries FILE|-
 	ClientKey        string
@@ -52,12 +61,24 @@ type CreateEntriesOptions struct {
 func NewCmdCreateEntries(f *cmdutil.Factory, runF func(*CreateEntriesOptions) error) *cobra.Command {
 	opts := &CreateEntriesOptions{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config}
 	cmd := &cobra.Command{
-		Use:   "create-entries REQUEST_ID [FILE|DIR...]",
+		Use:   "create-entries (REQUEST_ID | --request-name NAME) [FILE|DIR...] [--seal]",
 		Short: "Create debug entries in a symbol request, from files or JSON",
 		Long: `Create debug entries in an Azure DevOps symbol request (POST
 {org}/_apis/symbol/requests/{REQUEST_ID}?collection=debugentries).
 
-REQUEST_ID is the request's id, 64 hexadecimal characters. The entries come from:
+REQUEST_ID is the request's id, 64 hexadecimal characters. Or, in its place,
+--request-name NAME creates the request first (as 'diagctl symbols request
+create NAME' does, with the service's 30 days; that command has --description
+and --expires) and prints its id on stderr. A name that exists is refused
+(exit 5) and nothing else is sent: pass that request's id as REQUEST_ID.
+--seal seals the request after the entries, as 'diagctl symbols request seal'
+does, so the publish of blobs the service holds already is one command. It
+seals only when every entry came back created. When any is blobMissing (its
+content must be uploaded first) the entries are printed, the request is left
+open and the exit status is 4; after a failed batch, or an outcome unknown,
+nothing is sealed and the batch's error and status are reported.
+
+The entries come from:
   FILE|DIR...        the files' client keys and blob identifiers, computed as
                      'diagctl symbols keys' does (directories are walked; files of
                      no symbol kind are skipped with a note unless --include-other)
@@ -86,17 +107,23 @@ Output: CLIENT KEY, STATUS, ID for each entry in input order (a header on a
 terminal), and a count of each status on stderr. Entries that come back
 blobMissing need their content uploaded before the request is sealed. --json
 prints the entries the service returned. --dry-run prints the JSON bodies that
-would be sent, one document per batch, and sends nothing (no token needed).
+would be sent, one document per batch, and sends nothing (no token needed);
+with --request-name and --seal it also says what would be created and sealed.
 
 ` + exit.StatusHelp,
 		Example: `  export DIAGCTL_SYMBOLS_ORGANIZATION=fabrikam DIAGCTL_SYMBOLS_TOKEN=...
+  # publish in one command: create the request, add the entries, seal it
+  diagctl symbols create-entries --request-name v1.2.3 --seal build/out/
   diagctl symbols create-entries 9dc380b5...7c37 build/out/
   diagctl symbols keys --json build/out | diagctl symbols create-entries --entries - 9dc380b5...7c37
   diagctl symbols create-entries --client-key app.pdb/497b72f6390a44fc878e5a2d63b6cc4b1/app.pdb --blob-id cZSUgWLJKRZmXuaLhvXo9NRdb2Be9Ek64KVv2qsz8jYA --size 57344 9dc380b5...7c37
   diagctl symbols create-entries --dry-run --batch-size 50 9dc380b5...7c37 build/out/`,
-		Args: cmdutil.RangeArgs(1, -1, "REQUEST_ID, then any FILE or DIR"),
+		Args: cmdutil.RangeArgs(0, -1, "REQUEST_ID (or --request-name NAME), then any FILE or DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.RequestID, opts.Paths = args[0], args[1:]
+			opts.RequestNameSet = cmd.Flags().Changed("request-name")
+			if err := opts.takeArgs(args); err != nil {
+				return err
+			}
 			opts.SizeSet = cmd.Flags().Changed("size")
 			if err := opts.checkFlags(); err != nil {
 				return err
@@ -113,6 +140,8 @@ would be sent, one document per batch, and sends nothing (no token needed).
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&opts.RequestName, "request-name", "", "create a symbol request of this name first, in place of REQUEST_ID")
+	fl.BoolVar(&opts.Seal, "seal", false, "seal the request after the entries, if every entry came back created")
 	fl.StringVar(&opts.EntriesFile, "entries", "", "read entries from a JSON file (- is stdin)")
 	fl.StringVar(&opts.ClientKey, "client-key", "", "one entry: its client key (name/id/name)")
 	fl.StringVar(&opts.BlobID, "blob-id", "", "one entry: its blob identifier (44 characters of base64)")
@@ -139,10 +168,42 @@ would be sent, one document per batch, and sends nothing (no token needed).
 	_ = cmd.RegisterFlagCompletionFunc("entries", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
 	})
-	for _, name := range []string{"client-key", "blob-id", "size", "api-version", "batch-size", "parallel"} {
+	for _, name := range []string{"request-name", "client-key", "blob-id", "size", "api-version", "batch-size", "parallel"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 	return cmd
+}
+
+// takeArgs splits the arguments: REQUEST_ID and paths, or with
+// --request-name only paths. Giving both, or neither, is a usage error.
+func (o *CreateEntriesOptions) takeArgs(args []string) error {
+	if !o.RequestNameSet {
+		if len(args) == 0 {
+			return exit.FlagErrorf("no symbol request: give its REQUEST_ID, or --request-name NAME to create one")
+		}
+		if !isRequestID(args[0]) && isPath(args[0]) {
+			return exit.FlagErrorf("no symbol request: %s is a path, not a REQUEST_ID: give the request's id first, or --request-name NAME to create one", escape(args[0]))
+		}
+		o.RequestID, o.Paths = args[0], args[1:]
+		return nil
+	}
+	if len(args) > 0 && isRequestID(args[0]) && !isPath(args[0]) {
+		return exit.FlagErrorf("give REQUEST_ID or --request-name, not both: %s is a request id (--request-name creates a new request)", escape(args[0]))
+	}
+	o.Paths = args
+	return nil
+}
+
+func isRequestID(arg string) bool {
+	_, err := symbols.ParseRequestID(arg)
+	return err == nil
+}
+
+// isPath: a file or directory of that name exists (a file is a file,
+// whatever its name).
+func isPath(arg string) bool {
+	_, err := os.Lstat(arg)
+	return err == nil
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}(-preview(\.[0-9]{1,3})?)?$`)

@@ -16,10 +16,14 @@ import (
 
 // plan is everything a run sends, decided and checked before any request.
 type plan struct {
-	requestID string
-	behavior  string // canonical; "" leaves it out of the bodies
-	items     []symbols.Item
-	batches   []symbols.DebugEntryCreateBatch
+	requestID string // "" until the request of create is made
+	// create is the request --request-name makes before the entries;
+	// created is the service's answer to it.
+	create   *symbols.RequestCreate
+	created  *symbols.Request
+	behavior string // canonical; "" leaves it out of the bodies
+	items    []symbols.Item
+	batches  []symbols.DebugEntryCreateBatch
 }
 
 // makePlan runs every local check: the request id, the create behavior,
@@ -27,15 +31,33 @@ type plan struct {
 // 2), but for a file that could not be keyed (exit 1): nothing is sent
 // either way.
 func makePlan(opts *CreateEntriesOptions) (*plan, error) {
-	id, err := symbols.ParseRequestID(opts.RequestID)
-	if err != nil {
-		return nil, err
+	p := &plan{}
+	if opts.RequestNameSet {
+		body, err := symbols.NewRequestCreate(opts.RequestName, "", nil)
+		if err != nil {
+			var ie *symbols.InputError
+			if errors.As(err, &ie) {
+				ie.Field = "--request-name"
+			}
+			return nil, err
+		}
+		p.create = &body
+	} else {
+		id, err := symbols.ParseRequestID(opts.RequestID)
+		if err != nil {
+			var ie *symbols.InputError
+			if errors.As(err, &ie) {
+				ie.Next = "give the id 'diagctl symbols request create NAME' printed, or --request-name NAME in its place to create the request in this command"
+			}
+			return nil, err
+		}
+		p.requestID = id
 	}
 	behavior, err := symbols.CanonicalCreateBehavior(opts.CreateBehavior)
 	if err != nil {
 		return nil, exit.UsageErrorf("pass --create-behavior throwIfExists, skipIfExists or overwriteIfExists, or leave it out", "--create-behavior: %v", err)
 	}
-	p := &plan{requestID: id, behavior: behavior}
+	p.behavior = behavior
 
 	if opts.EntriesFile != "" {
 		in, err := readEntriesFile(opts)

@@ -100,26 +100,38 @@ func summary(entries []symbols.StoredEntry) string {
 
 // printDryRun writes the bodies that would be sent, one JSON document per
 // batch (a single one can be given back to --entries), and says on stderr
-// where they would go. Nothing is sent and no token is read.
+// where they would go, and what --request-name and --seal would create
+// and seal. Nothing is sent and no token is read.
 func printDryRun(opts *CreateEntriesOptions, p *plan) error {
 	for _, b := range p.batches {
 		if err := iostreams.WriteJSON(opts.IO.Out, b); err != nil {
 			return exit.Wrapf(err, exit.Failure, "", "cannot write the request bodies to stdout")
 		}
 	}
-	target := "{url}/{organization}/_apis/symbol/requests/" + p.requestID
+	requests := "{url}/{organization}/_apis/symbol/requests"
 	if opts.Config != nil {
 		if cfg, err := opts.Config(); err == nil {
 			if base, err := symbols.BaseURL(cfg); err == nil {
-				target = base.String() + "/_apis/symbol/requests/" + p.requestID
+				requests = base.String() + "/_apis/symbol/requests"
 			}
 		}
+	}
+	requests = safetext.Escape(requests)
+	id := p.requestID
+	if p.create != nil {
+		id = "{the new request's id}"
+		fmt.Fprintf(opts.IO.Info(), "dry run: would create symbol request %s (POST %s?%s)\n",
+			quoteName(p.create.Name), requests, symbols.VersionQuery(symbols.DefaultAPIVersion))
 	}
 	posts := "1 POST"
 	if n := len(p.batches); n != 1 {
 		posts = fmt.Sprintf("%d POSTs", n)
 	}
-	fmt.Fprintf(opts.IO.Info(), "dry run: %s of %s to %s?%s; nothing was sent\n",
-		posts, entries(len(p.items)), safetext.Escape(target), symbols.EntriesQuery(opts.APIVersion))
+	fmt.Fprintf(opts.IO.Info(), "dry run: %s of %s to %s/%s?%s; nothing was sent\n",
+		posts, entries(len(p.items)), requests, id, symbols.EntriesQuery(opts.APIVersion))
+	if opts.Seal {
+		fmt.Fprintf(opts.IO.Info(), "dry run: then would seal it (PATCH %s/%s?%s) if every entry comes back created (none blobMissing)\n",
+			requests, id, symbols.VersionQuery(symbols.DefaultAPIVersion))
+	}
 	return nil
 }

@@ -24,6 +24,11 @@ func runCreateEntries(opts *CreateEntriesOptions) error {
 	if err != nil {
 		return err
 	}
+	if p.create != nil {
+		if err := createRequest(opts, c, p); err != nil {
+			return err
+		}
+	}
 	s := &sender{opts: opts, client: c, plan: p, version: opts.APIVersion}
 	results := make([][]symbols.StoredEntry, 0, len(p.batches))
 	for i := range p.batches {
@@ -36,7 +41,13 @@ func runCreateEntries(opts *CreateEntriesOptions) error {
 		}
 		results = append(results, entries)
 	}
-	return printEntries(opts, p, results)
+	if err := printEntries(opts, p, results); err != nil {
+		return err
+	}
+	if opts.Seal {
+		return sealAfter(opts, c, p, results)
+	}
+	return nil
 }
 
 // sender posts a plan's batches, in order, one at a time.
@@ -127,11 +138,10 @@ func (s *sender) stop(done [][]symbols.StoredEntry, err error) error {
 		}
 	}
 	failed, total := len(done), len(s.plan.batches)
-	if total == 1 && !be.unknown {
-		return be.err // one batch, refused: the service's error says it all
-	}
-	if errors.Is(be.err, exit.ErrInterrupted) && !be.unknown && failed == 0 {
-		return be.err
+	if total == 1 && !be.unknown || errors.Is(be.err, exit.ErrInterrupted) && !be.unknown && failed == 0 {
+		// Nothing was created: the cause says it all, but for a request
+		// this run made.
+		return s.plan.keptOpen(be.err)
 	}
 	lo, hi := s.entryRange(failed)
 	var parts []string
@@ -151,9 +161,10 @@ func (s *sender) stop(done [][]symbols.StoredEntry, err error) error {
 	}
 	next := exit.Hint(be.err)
 	if be.unknown || failed > 0 {
-		resume := "run the same command again with --create-behavior skipIfExists: the entries already created are kept and the rest are added"
+		again := s.plan.again()
+		resume := again + " with --create-behavior skipIfExists: the entries already created are kept and the rest are added"
 		if s.plan.behavior == symbols.OverwriteIfExists {
-			resume = "run the same command again (with --create-behavior overwriteIfExists, as now): a second delivery changes nothing"
+			resume = again + " (with --create-behavior overwriteIfExists, as now): a second delivery changes nothing"
 		}
 		switch {
 		case next != "" && !be.unknown && strings.Contains(next, symbols.SkipIfExists):

@@ -22,7 +22,9 @@ func NewCmdRequest(f *cmdutil.Factory) *cobra.Command {
 		Short: "Create, show and seal the symbol request that debug entries go into",
 		Long: `A symbol request holds the debug entries of one publish (one build, say):
 create it (its id is printed), add entries to it (diagctl symbols create-entries ID),
-then seal it, after which it takes no more entries.
+then seal it, after which it takes no more entries. When the service holds the
+blobs already, 'diagctl symbols create-entries --request-name NAME --seal FILE...'
+does all three in one command.
 
 ` + exit.StatusHelp,
 		Example: `  id=$(diagctl symbols request create v1.2.3 --expires-in 90d)

@@ -3,6 +3,7 @@ package symbols
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/spf13/cobra"
@@ -82,7 +83,7 @@ func runRequestCreate(opts *RequestCreateOptions) error {
 	}
 	r, err := symapi.CreateRequest(opts.ctx(), c, body)
 	if err != nil {
-		return createError(err, opts.Name)
+		return createError(err, opts.Name, "for a new request choose another name, such as the version with the build number")
 	}
 	if opts.JSON {
 		return writeRaw(opts.IO.Out, r.Raw)
@@ -90,21 +91,31 @@ func runRequestCreate(opts *RequestCreateOptions) error {
 	if _, err := fmt.Fprintln(opts.IO.Out, safetext.Escape(r.ID)); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.Info(), "created symbol request %s: status %s, expires %s\n",
-		quoteName(r.Name), safetext.Escape(r.Status), expiry(r))
+	printCreated(opts.IO.Info(), r, false)
 	return nil
 }
 
+// printCreated says on w that request r was created: its status and
+// expiry, and its id when stdout does not carry it.
+func printCreated(w io.Writer, r *symapi.Request, withID bool) {
+	id := ""
+	if withID {
+		id = "id " + safetext.Escape(r.ID) + ", "
+	}
+	fmt.Fprintf(w, "created symbol request %s: %sstatus %s, expires %s\n",
+		quoteName(r.Name), id, safetext.Escape(r.Status), expiry(r))
+}
+
 // createError says what a failed create means for the request: refused
-// because the name exists, unknown (it may exist), or created but
-// unreadable.
-func createError(err error, name string) error {
+// because the name exists (then conflictNext is what to do instead),
+// unknown (it may exist), or created but unreadable.
+func createError(err error, name, conflictNext string) error {
 	var ae *httpx.APIError
 	var ne *httpx.NetError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusConflict:
 		return exit.Wrapf(err, exit.Rejected,
-			"request names are unique in the organization: the id of the existing one is what 'diagctl symbols request create' (or the pipeline's PublishSymbols task) printed when it was made, and 'diagctl symbols request show ID' confirms it; for a new request choose another name, such as the version with the build number",
+			"request names are unique in the organization: the id of the existing one is what 'diagctl symbols request create' (or the pipeline's PublishSymbols task) printed when it was made, and 'diagctl symbols request show ID' confirms it; "+conflictNext,
 			"a symbol request named %s already exists", quoteName(name))
 	case errors.As(err, &ae) && (ae.Status == http.StatusBadGateway || ae.Status == http.StatusGatewayTimeout),
 		errors.As(err, &ne) && httpx.MaybeSent(err):

@@ -1,8 +1,10 @@
 package symbols
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/spf13/cobra"
@@ -54,22 +56,9 @@ func runRequestSeal(opts *RequestIDOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := symapi.SealRequest(opts.ctx(), c, opts.ID)
-	already := false
-	if err != nil && refusedSeal(err) {
-		// A service may refuse to seal what is sealed already (after a
-		// retry whose first attempt did it, say): what counts is the
-		// state the request is in now.
-		if shown, showErr := symapi.ShowRequest(opts.ctx(), c, opts.ID); showErr == nil && shown.Status == symapi.RequestSealed {
-			r, err, already = shown, nil, true
-		}
-	}
+	r, already, err := sealRequest(opts.ctx(), c, opts.ID)
 	if err != nil {
-		return readError(err, "seal")
-	}
-	if r.Status != symapi.RequestSealed {
-		return exit.Errorf(exit.Service, "run 'diagctl symbols request show "+opts.ID+"' to see its state, and seal it again",
-			"symbols request seal: the service answered with status %s, not sealed", quoteName(r.Status))
+		return err
 	}
 	if opts.JSON {
 		if err := writeRaw(opts.IO.Out, r.Raw); err != nil {
@@ -78,12 +67,40 @@ func runRequestSeal(opts *RequestIDOptions) error {
 	} else if err := printRequest(opts.IO, r); err != nil {
 		return err
 	}
+	printSealed(opts.IO.Info(), r, already)
+	return nil
+}
+
+// sealRequest seals request id and returns it as it now is; already says
+// it was sealed before this call. `request seal` and `create-entries
+// --seal` both seal through it.
+func sealRequest(ctx context.Context, c *httpx.Client, id string) (r *symapi.Request, already bool, err error) {
+	r, err = symapi.SealRequest(ctx, c, id)
+	if err != nil && refusedSeal(err) {
+		// A service may refuse to seal what is sealed already (after a
+		// retry whose first attempt did it, say): what counts is the
+		// state the request is in now.
+		if shown, showErr := symapi.ShowRequest(ctx, c, id); showErr == nil && shown.Status == symapi.RequestSealed {
+			r, err, already = shown, nil, true
+		}
+	}
+	if err != nil {
+		return nil, false, readError(err, "seal")
+	}
+	if r.Status != symapi.RequestSealed {
+		return nil, false, exit.Errorf(exit.Service, "run 'diagctl symbols request show "+id+"' to see its state, and seal it again",
+			"symbols request seal: the service answered with status %s, not sealed", quoteName(r.Status))
+	}
+	return r, already, nil
+}
+
+// printSealed says on w that the request is sealed, and what that means.
+func printSealed(w io.Writer, r *symapi.Request, already bool) {
 	verb := "sealed"
 	if already {
 		verb = "was already sealed"
 	}
-	fmt.Fprintf(opts.IO.Info(), "symbol request %s %s: it takes no more entries\n", quoteName(r.Name), verb)
-	return nil
+	fmt.Fprintf(w, "symbol request %s %s: it takes no more entries\n", quoteName(r.Name), verb)
 }
 
 // refusedSeal: the service refused the PATCH as a request (400, 409),
