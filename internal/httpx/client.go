@@ -35,12 +35,12 @@ type Options struct {
 	// Timeout bounds each item's whole operation (--timeout, as curl's
 	// --max-time): a Send and all its retries, or everything done under
 	// one Bound context. 0 means none.
-	Timeout time.Duration
-	Retries   int           // retries after the first attempt
-	Insecure  bool
-	CACert    string    // PEM file trusted besides the system pool
-	Trace     io.Writer // -v: curl-style trace, secrets redacted; nil for none
-	Warn      io.Writer // where warnings go (--insecure); nil for none
+	Timeout  time.Duration
+	Retries  int // retries after the first attempt
+	Insecure bool
+	CACert   string    // PEM file trusted besides the system pool
+	Trace    io.Writer // -v: curl-style trace, secrets redacted; nil for none
+	Warn     io.Writer // where warnings go (--insecure); nil for none
 
 	// Proxy is the service's proxy setting: "" follows HTTPS_PROXY,
 	// HTTP_PROXY and NO_PROXY (read with Getenv); "none" goes direct; a
@@ -138,14 +138,14 @@ func New(o Options) (*Client, error) {
 	transport := &http.Transport{
 		Proxy:                  route.proxy,
 		OnProxyConnectResponse: route.connectRefused(o.Service),
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       tlsConf,
-		TLSHandshakeTimeout:   o.TLSTimeout,
-		ResponseHeaderTimeout: o.HeaderTimeout,
-		ExpectContinueTimeout: time.Second,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       90 * time.Second,
+		DialContext:            dialer.DialContext,
+		TLSClientConfig:        tlsConf,
+		TLSHandshakeTimeout:    o.TLSTimeout,
+		ResponseHeaderTimeout:  o.HeaderTimeout,
+		ExpectContinueTimeout:  time.Second,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConnsPerHost:    16,
+		IdleConnTimeout:        90 * time.Second,
 		// Archives are sent as they are; transparent gzip would break
 		// Content-Length, ranges and the byte count.
 		DisableCompression: true,
@@ -311,7 +311,15 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 		}
 		// Watch the body from the start: a server that sends headers and
 		// then nothing must not hang the error-body read or the sniff.
-		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, func() { release(); unbound() }, func(err error) error {
+		// The item's bound ends with the body handed back, not with an
+		// error body read here before a retry.
+		handedBack := false
+		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, func() {
+			release()
+			if handedBack {
+				unbound()
+			}
+		}, func(err error) error {
 			if cause := context.Cause(req.Context()); cause != nil {
 				return cause // interrupted or timed out: the caller's cause, unwrapped
 			}
@@ -353,6 +361,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			}
 			return fail(apiErr)
 		}
+		handedBack = true
 		return resp, nil
 	}
 }

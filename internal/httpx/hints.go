@@ -19,7 +19,11 @@ func hostnameHint(svc string, e x509.HostnameError) string {
 	c := e.Certificate
 	insecure := "or --insecure (" + svc + ".insecure: true) for a lab server you trust"
 	if c != nil && len(c.DNSNames) == 0 && len(c.IPAddresses) == 0 && len(c.URIs) == 0 && len(c.EmailAddresses) == 0 && c.Subject.CommonName != "" {
-		return "the certificate names " + c.Subject.CommonName + " only in its Common Name, which is no longer accepted (Go, like browsers, reads only subjectAltName): reissue it with subjectAltName DNS:" + e.Host + ", " + insecure
+		san := "DNS:" + e.Host
+		if net.ParseIP(e.Host) != nil {
+			san = "IP:" + e.Host
+		}
+		return "the certificate names " + c.Subject.CommonName + " only in its Common Name, which is no longer accepted (Go, like browsers, reads only subjectAltName): reissue it with subjectAltName " + san + ", " + insecure
 	}
 	var names []string
 	if c != nil {
