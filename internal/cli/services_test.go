@@ -34,7 +34,7 @@ func TestServiceSettingsKnown(t *testing.T) {
 		if _, err := svc.BaseURL(rec); exit.Code(err) != exit.Usage {
 			t.Errorf("%s: BaseURL without settings: %v, want a usage error", svc.Name, err)
 		}
-		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure")
+		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure", svc.Name+".proxy")
 		for _, key := range keys {
 			if key == "" {
 				continue

@@ -27,7 +27,9 @@ import (
 
 // What real servers and proxies put between diagctl and a service.
 
-func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06")) }
+func isZip(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06"))
+}
 
 func TestBinaryRecognisedByItsBytes(t *testing.T) {
 	t.Parallel()
