@@ -288,7 +288,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 		if err != nil {
 			release()
 			if cause := context.Cause(req.Context()); cause != nil {
-				return fail(cause)
+				return fail(c.during(cause, op, req.URL, err))
 			}
 			if authErr, ok := asAuthError(err); ok {
 				return fail(authErr) // signing failed: sending again would not help
@@ -321,7 +321,7 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			}
 		}, func(err error) error {
 			if cause := context.Cause(req.Context()); cause != nil {
-				return cause // interrupted or timed out: the caller's cause, unwrapped
+				return c.during(cause, op, req.URL, err) // interrupted (unwrapped) or timed out
 			}
 			if cause := context.Cause(ctx); cause != nil && cause != context.Canceled && !errors.Is(err, cause) {
 				err = fmt.Errorf("%w (%w)", cause, err)

@@ -1041,7 +1041,7 @@ func TestTimeout(t *testing.T) {
 		if !errors.As(err, &te) || exit.Code(err) != exit.Service || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("err %v", err)
 		}
-		if err.Error() != "test: timed out after 200ms" || !strings.HasPrefix(exit.Hint(err), "raise --timeout") {
+		if err.Error() != "test: GET "+srv.URL+": timed out after 200ms" || !strings.HasPrefix(exit.Hint(err), "raise --timeout") {
 			t.Errorf("err %q, hint %q", err, exit.Hint(err))
 		}
 	})

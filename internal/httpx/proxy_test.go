@@ -289,3 +289,25 @@ func TestRedactedProxy(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNoProxy: any NO_PROXY list and host is handled without a panic; a
+// list holding the host itself, or "*", always excludes it; a proxy
+// setting either parses to a URL with a host or is refused.
+func FuzzNoProxy(f *testing.F) {
+	f.Add(".example.com, 10.0.0.0/8,[::1]:443", "api.example.com", "https", "proxy:3128")
+	f.Add("*", "10.1.2.3", "http", "http://u:p@[::1]:1")
+	f.Fuzz(func(t *testing.T, list, host, scheme, setting string) {
+		u := &url.URL{Scheme: scheme, Host: host}
+		noProxyMatches(list, u)
+		// The property holds for host names and addresses, not for
+		// degenerate hosts ("." or "*x") no real URL has.
+		if h := u.Hostname(); h != "" && !strings.ContainsAny(h, ",/:[] \t\r\n\v\f\u0085\u00a0") && strings.Trim(h, ".*") == h && strings.TrimSpace(h) == h {
+			if !noProxyMatches(list+","+h, u) || !noProxyMatches("*", u) {
+				t.Errorf("NO_PROXY %q does not exclude %q", list+","+h, h)
+			}
+		}
+		if p, err := parseProxyURL(setting); err == nil && p.Hostname() == "" {
+			t.Errorf("proxy %q parsed without a host", setting)
+		}
+	})
+}

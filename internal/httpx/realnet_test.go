@@ -333,7 +333,7 @@ func TestTimeoutBoundsRetries(t *testing.T) {
 	_, err = c.Do(get(t, srv.URL))
 	el := time.Since(start)
 	var te *TimeoutError
-	if !errors.As(err, &te) || err.Error() != "sandbox: timed out after 300ms" || !strings.HasPrefix(exit.Hint(err), "raise --timeout") || exit.Code(err) != exit.Service {
+	if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), "sandbox: ") || !strings.HasSuffix(err.Error(), "timed out after 300ms") || !strings.HasPrefix(exit.Hint(err), "raise --timeout") || exit.Code(err) != exit.Service {
 		t.Errorf("err %v (exit %d), hint %q", err, exit.Code(err), exit.Hint(err))
 	}
 	if el < 300*time.Millisecond || el > 3*time.Second || n.Load() < 2 {

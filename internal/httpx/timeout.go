@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"context"
+	"errors"
+	"net/url"
 	"time"
 
 	"github.com/diagctl/diagctl/internal/exit"
@@ -13,10 +15,17 @@ import (
 type TimeoutError struct {
 	Service string
 	Limit   time.Duration
+	// Err is the request the limit cut short (a *NetError), nil when it
+	// ran out between requests: MaybeSent and errors.As see it.
+	Err error
 }
 
 func (e *TimeoutError) Error() string {
 	s := "timed out after " + e.Limit.String()
+	var ne *NetError
+	if errors.As(e.Err, &ne) {
+		s = ne.Op + ": " + s
+	}
 	if e.Service != "" {
 		s = e.Service + ": " + s
 	}
@@ -29,8 +38,26 @@ func (e *TimeoutError) Hint() string {
 
 func (e *TimeoutError) ExitCode() int { return exit.Service }
 
-// Unwrap lets errors.Is(err, context.DeadlineExceeded) hold.
-func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
+// Unwrap lets errors.Is(err, context.DeadlineExceeded) hold, and finds
+// the request it cut short.
+func (e *TimeoutError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{context.DeadlineExceeded}
+	}
+	return []error{context.DeadlineExceeded, e.Err}
+}
+
+// during is the timeout as the cause of err, a request's failure: the
+// request is kept in it. Any other cause is returned as it is.
+func (c *Client) during(cause error, op string, u *url.URL, err error) error {
+	te, ok := cause.(*TimeoutError)
+	if !ok {
+		return cause
+	}
+	cp := *te
+	cp.Err = c.classify(op, u, err)
+	return &cp
+}
 
 type boundKey struct{}
 

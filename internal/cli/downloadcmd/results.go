@@ -11,6 +11,7 @@ import (
 	"github.com/diagctl/diagctl/internal/download"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // PrintResults reports download results.
@@ -69,7 +70,7 @@ func printText(ios *iostreams.IOStreams, results []download.Result) error {
 		if r.Err != nil {
 			continue
 		}
-		cells := []string{r.Path, strconv.FormatInt(r.Bytes, 10) + " bytes", download.HumanBytes(r.Bytes), "sha256:" + r.SHA256, plural(r.Files, "file")}
+		cells := []string{safetext.Escape(r.Path), strconv.FormatInt(r.Bytes, 10) + " bytes", download.HumanBytes(r.Bytes), "sha256:" + r.SHA256, plural(r.Files, "file")}
 		if r.Path == "-" {
 			io.WriteString(ios.Info(), strings.Join(cells, "\t")+"\n")
 			continue
@@ -104,9 +105,10 @@ func reportFailures(ios *iostreams.IOStreams, asJSON bool, results []download.Re
 			iostreams.WriteJSONLine(ios.ErrOut, doc)
 			continue
 		}
-		fmt.Fprintf(ios.ErrOut, "error: %s: %s\n", r.ID, r.Err.Error())
+		// Server text (messages, codes, names) escaped: see safetext.
+		fmt.Fprintf(ios.ErrOut, "error: %s: %s\n", safetext.Escape(r.ID), safetext.Escape(r.Err.Error()))
 		if hint != "" {
-			fmt.Fprintf(ios.ErrOut, "hint: %s\n", hint)
+			fmt.Fprintf(ios.ErrOut, "hint: %s\n", safetext.Escape(hint))
 		}
 	}
 	switch {
