@@ -375,7 +375,13 @@ func (c *Client) decode(resp *http.Response) *APIError {
 		e = c.opts.DecodeError(resp, body)
 	}
 	if e == nil {
-		e = &APIError{Message: summarize(body)}
+		e = &APIError{}
+	}
+	if e.Message == "" && e.Code == "" {
+		// Not the vendor's body: a web server's or a proxy's page says
+		// what happened (nginx's "400 The plain HTTP request was sent to
+		// HTTPS port").
+		e.Message = summarize(body)
 	}
 	e.Service, e.Status = c.opts.Service, resp.StatusCode
 	if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
