@@ -17,6 +17,7 @@ import (
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
 	"github.com/diagctl/diagctl/internal/prompt"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // Main runs diagctl with the process's arguments, streams and environment
@@ -137,12 +138,30 @@ func printError(f *cmdutil.Factory, cmd *cobra.Command, err error) {
 		}
 		return
 	}
-	fmt.Fprintln(w, "error: "+err.Error())
-	if hint != "" {
-		fmt.Fprintln(w, "hint: "+hint)
-	}
+	// Messages and hints carry server text (a vendor's message, a
+	// certificate's names): escaped, newlines included, it can neither
+	// drive the terminal nor fake a line. A usage error is cobra's and
+	// the command line's own text, whose lines ("Did you mean this?")
+	// are kept.
 	var fe *exit.FlagError
-	if errors.As(err, &fe) && cmd != nil {
+	escape := safetext.Escape
+	if errors.As(err, &fe) {
+		escape = escapeLines
+	}
+	fmt.Fprintln(w, "error: "+escape(err.Error()))
+	if hint != "" {
+		fmt.Fprintln(w, "hint: "+escape(hint))
+	}
+	if fe != nil && cmd != nil {
 		fmt.Fprintf(w, "\nUsage: %s\nRun '%s --help' for more.\n", cmd.UseLine(), cmd.CommandPath())
 	}
+}
+
+// escapeLines escapes each line of s, keeping the line breaks.
+func escapeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = safetext.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -86,11 +86,12 @@ the prompt.
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "nothing on stderr but errors; no progress")
 	pf.BoolVar(&g.NoProgress, "no-progress", false, "no progress bar even on a terminal")
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "HTTP trace on stderr (curl style), secrets redacted")
-	pf.DurationVar(&g.Timeout, "timeout", 0, "limit for each whole request, e.g. 30s or 10m (default: none)")
+	pf.DurationVar(&g.Timeout, "timeout", 0, "limit for each item's whole operation, retries and resumes included (as curl --max-time), e.g. 30s or 10m (default: none)")
 	pf.DurationVar(&g.StallTimeout, "stall-timeout", 60*time.Second, "fail a transfer that receives nothing for this long (a notice comes after min(10s, half of it))")
 	pf.IntVar(&g.Retries, "retries", 3, "retries of a request that failed transiently")
 	pf.BoolVar(&g.Insecure, "insecure", false, "skip TLS certificate verification (warns)")
 	pf.StringVar(&g.CACert, "ca-cert", "", "trust this PEM bundle as well as the system's")
+	pf.StringVar(&g.Proxy, "proxy", "", "proxy URL for this command's service, or none to go direct (default: <service>.proxy, then HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
 	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
 	_ = root.MarkPersistentFlagFilename("ca-cert", "pem", "crt", "cer")
 	_ = root.RegisterFlagCompletionFunc("profile", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {

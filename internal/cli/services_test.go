@@ -40,7 +40,7 @@ func TestServiceSettingsKnown(t *testing.T) {
 				t.Errorf("%s: SelectAuth without settings: %v, want the default kind", svc.Name, err)
 			}
 		}
-		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure")
+		keys := append(rec.keys, svc.UserKey, svc.Secret.Key, svc.Name+".ca-cert", svc.Name+".insecure", svc.Name+".proxy")
 		for _, key := range keys {
 			if key == "" {
 				continue

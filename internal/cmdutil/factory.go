@@ -33,6 +33,7 @@ type GlobalOptions struct {
 	Retries      int
 	Insecure     bool
 	CACert       string
+	Proxy        string // --proxy: a URL, or none; "" leaves it to the service's setting
 }
 
 // Factory hands dependencies to commands. Everything costly is built on
@@ -173,7 +174,28 @@ func (f *Factory) HTTPOptions(service string) (httpx.Options, error) {
 	if o.CACert == "" {
 		o.CACert = caCertPath(cfg, service+".ca-cert")
 	}
+	o.Getenv = f.Getenv
+	o.Proxy, o.ProxyOrigin = proxySetting(g.Proxy, cfg, service+".proxy")
 	return o, nil
+}
+
+// proxySetting is the service's proxy and where it came from: --proxy,
+// then DIAGCTL_<SERVICE>_PROXY, then <service>.proxy in the config file;
+// "" when none is set (the environment's HTTPS_PROXY then applies).
+func proxySetting(flag string, cfg *config.Config, key string) (value, origin string) {
+	if flag != "" {
+		return flag, "--proxy"
+	}
+	v := cfg.Get(key)
+	switch {
+	case v.Value == "":
+		return "", ""
+	case v.FromFile():
+		return v.Value, key + " in the config file"
+	case strings.HasPrefix(v.Source, "env "):
+		return v.Value, strings.TrimPrefix(v.Source, "env ")
+	}
+	return v.Value, key
 }
 
 // BindFlag makes flag the first source of config key. Commands bind their

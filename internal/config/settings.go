@@ -14,7 +14,7 @@ type Setting struct {
 	Values []string
 }
 
-// services whose settings all take ca-cert and insecure as well.
+// services whose settings all take ca-cert, insecure and proxy as well.
 var services = []string{"sandbox", "logs", "symbols", "report-task"}
 
 // Settings is every key diagctl knows, in the order `config list` shows them.
@@ -47,6 +47,7 @@ func buildSettings() []Setting {
 		s = append(s,
 			Setting{Key: svc + ".ca-cert", Help: "extra PEM bundle to trust for " + svc},
 			Setting{Key: svc + ".insecure", Help: "skip TLS verification for " + svc + " (true/false)", Values: []string{"true", "false"}},
+			Setting{Key: svc + ".proxy", Help: "proxy URL for " + svc + ", or none to go direct (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)"},
 		)
 	}
 	for i := range s {

@@ -143,9 +143,9 @@ func TestNotAZip(t *testing.T) {
 		srv    *server
 		status int
 	}{
-		{"html body as octet-stream", &server{data: []byte("<html>oops</html>"), contentType: "application/octet-stream"}, exit.Failure},
-		{"short body", &server{data: []byte("PK"), contentType: "application/zip"}, exit.Failure},
-		{"empty body", &server{data: []byte{}, contentType: "application/zip"}, exit.Failure},
+		{"html body as octet-stream", &server{data: []byte("<html>oops</html>"), contentType: "application/octet-stream"}, exit.Service},
+		{"short body", &server{data: []byte("PK"), contentType: "application/zip"}, exit.Service},
+		{"empty body", &server{data: []byte{}, contentType: "application/zip"}, exit.Service},
 		// httpx decodes it as an error body: exit 6 (the service
 		// misbehaved) unless the service's decoder gives its code a status
 		{"json error with 200", &server{data: []byte(`{"error_code":"CC.00050012","error_msg":"busy"}`), contentType: "application/json"}, exit.Service},

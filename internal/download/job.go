@@ -54,7 +54,13 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 		return Result{Err: err}
 	}
 
-	j.t = &transfer{ctx: ctx, client: r.opts.Client, src: src, budget: httpx.NewBudget(r.opts.Retries), total: -1,
+	// --timeout bounds the item from its first request to the saved
+	// file, its retries and resumes included (curl's --max-time); the
+	// extraction that follows is not part of it.
+	ictx, unbound := r.opts.Client.Bound(ctx)
+	defer unbound()
+	j.ctx = ictx
+	j.t = &transfer{ctx: ictx, client: r.opts.Client, src: src, budget: httpx.NewBudget(r.opts.Retries), total: -1,
 		onFirst: j.onFirst, openSink: j.openSink, pipe: newHashPipe(j.toStdout), wrote: r.opts.hooks.wrote}
 	if r.opts.IO != nil {
 		j.t.note = r.opts.IO.Info()
@@ -79,6 +85,7 @@ func (r *runner) one(ctx context.Context, src Source) (res Result) {
 		return Result{Err: err}
 	}
 	res = Result{Path: j.final, Bytes: j.t.got, SHA256: sum, Files: files}
+	j.ctx = ctx
 	if r.opts.Extract != "" {
 		res.Err = j.extract()
 	}

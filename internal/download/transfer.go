@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
 	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // brokenError is a transfer that broke mid-body: it may be resumed.
@@ -19,11 +21,24 @@ type brokenError struct{ err error }
 func (e *brokenError) Error() string { return e.err.Error() }
 func (e *brokenError) Unwrap() error { return e.err }
 
-// notZipError: the answer's first bytes are not a ZIP's.
-func notZipError() error {
-	return exit.Errorf(exit.Failure,
+// notZipError: the answer's first bytes are not a ZIP's. It says what
+// they are (their label, their first bytes in hex), never the bytes
+// themselves: they may be binary, or escape sequences.
+func notZipError(resp *http.Response, head []byte) error {
+	what := ""
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		what = "Content-Type " + safetext.Escape(ct) + ", "
+	}
+	if len(head) == 0 {
+		what += "empty"
+	} else {
+		what += "starts with " + strings.TrimSpace(fmt.Sprintf("% x", head))
+	}
+	// The service answered 200 with something else than the archive: it
+	// misbehaved (exit 6), as for an error body sent with 200.
+	return exit.Errorf(exit.Service,
 		"check the ID and the server; run with -v to see the answer's headers",
-		"the server's answer is not a ZIP archive (nothing was saved)")
+		"the server's answer is not a ZIP archive (%s; nothing was saved)", what)
 }
 
 // transfer moves one archive from the server into a sink, resuming or
@@ -68,7 +83,7 @@ func (t *transfer) run() error {
 	if err != nil {
 		return err
 	}
-	resp, err := t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
+	resp, err := t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget, IsFile: isZipStart})
 	if err != nil {
 		return t.cause(err)
 	}
@@ -123,8 +138,8 @@ func (t *transfer) tell(err error, retry int) {
 	if errors.As(err, &ne) {
 		err = ne.Err // the ID already says which request
 	}
-	line := fmt.Sprintf("%s: the transfer broke after %s (%v); %s (retry %d of %d)\n",
-		t.src.ID, HumanBytes(t.got), err, next, retry, t.budget.Max())
+	line := fmt.Sprintf("%s: the transfer broke after %s (%s); %s (retry %d of %d)\n",
+		safetext.Escape(t.src.ID), HumanBytes(t.got), safetext.Escape(err.Error()), next, retry, t.budget.Max())
 	if t.prog != nil {
 		t.prog.Note(t.note, line)
 		return
@@ -160,7 +175,9 @@ func unexpectedStatus(resp *http.Response) error {
 // learn records what an answer from byte zero says about the archive.
 func (t *transfer) learn(resp *http.Response) {
 	t.total = resp.ContentLength
-	t.ranges = acceptsRanges(resp.Header)
+	// Ranges of a body the server compressed unasked (httpx decoded it)
+	// count compressed bytes: such a transfer restarts instead.
+	t.ranges = acceptsRanges(resp.Header) && !resp.Uncompressed
 	t.validator = validator(resp.Header)
 	if t.perItem && t.prog != nil {
 		t.prog.SetTotal(t.total)
@@ -190,7 +207,7 @@ func (t *transfer) reopen() (*http.Response, error) {
 		// here is still checked for the ZIP signature by receive.
 		resp, err = t.client.Send(req, httpx.Call{Budget: t.budget})
 	} else {
-		resp, err = t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget})
+		resp, err = t.client.Send(req, httpx.Call{Binary: true, Budget: t.budget, IsFile: isZipStart})
 	}
 	if err != nil {
 		return nil, err
@@ -263,12 +280,12 @@ func (t *transfer) receive(resp *http.Response) error {
 		n, err := t.fill(body, sig[:], len(sig))
 		if n < len(sig) {
 			if err == io.EOF {
-				return notZipError()
+				return notZipError(resp, sig[:n])
 			}
 			return &brokenError{err}
 		}
 		if !isZipStart(sig[:]) {
-			return notZipError()
+			return notZipError(resp, sig[:])
 		}
 		if t.out == nil {
 			if t.out, err = t.openSink(); err != nil {

@@ -17,8 +17,11 @@ var (
 	sigEmpty = []byte("PK\x05\x06")
 )
 
+// isZipStart: b (an answer's first bytes, at least four of them for a
+// yes) starts like a ZIP archive. It decides whatever the Content-Type
+// says (httpx.Call.IsFile).
 func isZipStart(b []byte) bool {
-	return bytes.Equal(b, sigLocal) || bytes.Equal(b, sigEmpty)
+	return bytes.HasPrefix(b, sigLocal) || bytes.HasPrefix(b, sigEmpty)
 }
 
 // checkZip checks that the size bytes of r are a readable ZIP archive:

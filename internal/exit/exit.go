@@ -28,8 +28,8 @@ const StatusHelp = `EXIT STATUS
   4    not found (404, or a vendor code that means not found)
   5    the service rejected the request (other 4xx, e.g. 400, 409)
   6    the service or network failed (5xx, connection, TLS, timeout) after retries,
-       or answered HTTP 200 with an error body whose vendor code has no status of
-       its own (one that has, e.g. "not found", exits by it)
+       or answered HTTP 200 with something else than the file (an error body
+       whose vendor code has a status of its own, e.g. "not found", exits by it)
   130  interrupted (Ctrl-C, SIGTERM): nothing half-written is left behind`
 
 // Coder is implemented by every error that knows its exit status.

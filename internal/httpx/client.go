@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/safetext"
@@ -31,9 +32,12 @@ import (
 type Options struct {
 	Service   string // "sandbox", "logs", ...: named in messages and hints
 	UserAgent string
-	Timeout   time.Duration // whole request, body included; 0 means none
-	Retries   int           // retries after the first attempt
-	Insecure  bool
+	// Timeout bounds each item's whole operation (--timeout, as curl's
+	// --max-time): a Send and all its retries, or everything done under
+	// one Bound context. 0 means none.
+	Timeout  time.Duration
+	Retries  int // retries after the first attempt
+	Insecure bool
 	// InsecureFrom names where Insecure came from ("--insecure",
 	// "DIAGCTL_SANDBOX_INSECURE", "sandbox.insecure in FILE"), for the
 	// warning; "" says "--insecure".
@@ -41,6 +45,17 @@ type Options struct {
 	CACert       string    // PEM file trusted besides the system pool
 	Trace        io.Writer // -v: curl-style trace, secrets redacted; nil for none
 	Warn         io.Writer // where warnings go (--insecure); nil for none
+
+	// Proxy is the service's proxy setting: "" follows HTTPS_PROXY,
+	// HTTP_PROXY and NO_PROXY (read with Getenv); "none" goes direct; a
+	// URL sends every request of the service through it. Loopback hosts
+	// are never proxied. ProxyOrigin names the setting it came from
+	// (--proxy, DIAGCTL_LOGS_PROXY, logs.proxy) for messages.
+	Proxy       string
+	ProxyOrigin string
+	// Getenv reads the proxy variables; nil reads none (no proxy from
+	// the environment).
+	Getenv func(string) string
 
 	// Base is the service's base URL (see URL); nil when requests are
 	// built from full URLs.
@@ -77,8 +92,9 @@ type Options struct {
 
 // Client sends requests for one service.
 type Client struct {
-	opts Options
-	hc   *http.Client
+	opts  Options
+	hc    *http.Client
+	route *proxyRoute
 }
 
 // MaxRetryAfter is the longest Retry-After we wait for; a service that asks
@@ -119,17 +135,25 @@ func New(o Options) (*Client, error) {
 			io.WriteString(o.Warn, "warning: TLS certificate verification is off for "+o.Service+" (set by "+from+"): anyone on the network path can read and alter this traffic\n")
 		}
 	}
+	if o.ProxyOrigin == "" {
+		o.ProxyOrigin = "the proxy setting"
+	}
+	route, err := newProxyRoute(o.Proxy, o.ProxyOrigin, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
 	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       tlsConf,
-		TLSHandshakeTimeout:   o.TLSTimeout,
-		ResponseHeaderTimeout: o.HeaderTimeout,
-		ExpectContinueTimeout: time.Second,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       90 * time.Second,
+		Proxy:                  route.proxy,
+		OnProxyConnectResponse: route.connectRefused(o.Service),
+		DialContext:            dialer.DialContext,
+		TLSClientConfig:        tlsConf,
+		TLSHandshakeTimeout:    o.TLSTimeout,
+		ResponseHeaderTimeout:  o.HeaderTimeout,
+		ExpectContinueTimeout:  time.Second,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConnsPerHost:    16,
+		IdleConnTimeout:        90 * time.Second,
 		// Archives are sent as they are; transparent gzip would break
 		// Content-Length, ranges and the byte count.
 		DisableCompression: true,
@@ -140,7 +164,7 @@ func New(o Options) (*Client, error) {
 		rt = &traceTransport{next: rt, w: o.Trace, secret: secretSet(append(o.Auth.headers(), o.SecretHeaders...)), redact: o.RedactHeader}
 	}
 	rt = &authTransport{next: rt, auth: o.Auth}
-	c := &Client{opts: o, hc: &http.Client{Transport: rt, CheckRedirect: checkRedirect}}
+	c := &Client{opts: o, hc: &http.Client{Transport: rt, CheckRedirect: checkRedirect}, route: route}
 	return c, nil
 }
 
@@ -180,7 +204,7 @@ func (c *Client) Pause(ctx context.Context, b *Budget, retryAfter time.Duration,
 	}
 	d := c.opts.Backoff.Delay(n, retryAfter)
 	if c.opts.Trace != nil {
-		io.WriteString(c.opts.Trace, "* "+why+"; retrying in "+d.Round(time.Millisecond).String()+" (retry "+strconv.Itoa(n)+" of "+strconv.Itoa(b.Max())+")\n")
+		io.WriteString(c.opts.Trace, "* "+safetext.Escape(why)+"; retrying in "+d.Round(time.Millisecond).String()+" (retry "+strconv.Itoa(n)+" of "+strconv.Itoa(b.Max())+")\n")
 	}
 	return true, c.opts.Backoff.Sleep(ctx, d)
 }
@@ -217,6 +241,13 @@ type Call struct {
 	// content is (a signed storage URL), not the content itself. Its body
 	// is the caller's to close, like any answer's.
 	NoRedirect bool
+	// IsFile, with Binary, recognises the file by its first bytes (at
+	// most SniffLen; fewer when the body is shorter): an answer it
+	// accepts is the file whatever its Content-Type says (nginx labels a
+	// file without extension text/plain, proxies relabel), and one it
+	// refuses is decoded as an error when it looks like one (JSON, HTML,
+	// text) whatever its label.
+	IsFile func(head []byte) bool
 }
 
 type noRedirectKey struct{}
@@ -235,6 +266,9 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	return nil
 }
+
+// SniffLen is how many first bytes Call.IsFile is shown.
+const SniffLen = 8
 
 // Do sends req under the method's retry policy. A non-2xx answer is
 // returned as an *APIError with the body decoded; a failure to talk to
@@ -258,18 +292,19 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 	if budget == nil {
 		budget = c.NewBudget()
 	}
-	parent := context.WithValue(req.Context(), originKey{}, origin{req.URL.Scheme, req.URL.Host})
+	// --timeout bounds the whole call, retries and waits included, unless
+	// the caller bounded the item it belongs to (Bound).
+	bounded, unbound := c.Bound(req.Context())
+	req = req.WithContext(bounded)
+	parent := context.WithValue(bounded, originKey{}, origin{req.URL.Scheme, req.URL.Host})
 	if call.NoRedirect {
 		parent = context.WithValue(parent, noRedirectKey{}, true)
 	}
 	op := req.Method + " " + redactURL(req.URL.String())
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithCancelCause(parent)
-		var stopTimeout context.CancelFunc = func() {}
-		if c.opts.Timeout > 0 {
-			ctx, stopTimeout = context.WithTimeout(ctx, c.opts.Timeout)
-		}
-		release := func() { stopTimeout(); cancel(nil) }
+		release := func() { cancel(nil) }
+		fail := func(err error) (*http.Response, error) { unbound(); return nil, err }
 		r := req.Clone(ctx)
 		if r.Header.Get("User-Agent") == "" && c.opts.UserAgent != "" {
 			r.Header.Set("User-Agent", c.opts.UserAgent)
@@ -277,12 +312,12 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 		if attempt > 0 && req.Body != nil && req.Body != http.NoBody {
 			if req.GetBody == nil {
 				release()
-				return nil, c.classify(op, errors.New("request body cannot be replayed"))
+				return fail(c.classify(op, req.URL, errors.New("request body cannot be replayed")))
 			}
 			body, err := req.GetBody()
 			if err != nil {
 				release()
-				return nil, err
+				return fail(err)
 			}
 			r.Body = body
 		}
@@ -290,36 +325,59 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 		if err != nil {
 			release()
 			if cause := context.Cause(req.Context()); cause != nil {
-				return nil, cause
+				return fail(c.during(cause, op, req.URL, err))
 			}
 			if authErr, ok := asAuthError(err); ok {
-				return nil, authErr // signing failed: sending again would not help
+				return fail(authErr) // signing failed: sending again would not help
+			}
+			var pe *ProxyError
+			if errors.As(err, &pe) && !pe.retryable() {
+				return fail(pe) // the proxy's credentials or rules: the same again
 			}
 			if policy.retryTransport(err) && !permanent(err) {
 				if ok, werr := c.Pause(req.Context(), budget, 0, err.Error()); werr != nil {
-					return nil, werr
+					return fail(werr)
 				} else if ok {
 					continue
 				}
 			}
-			return nil, c.classify(op, err)
+			if pe != nil {
+				return fail(pe)
+			}
+			return fail(c.classify(op, req.URL, err))
 		}
 		// Watch the body from the start: a server that sends headers and
 		// then nothing must not hang the error-body read or the sniff.
-		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, release, func(err error) error {
+		// The item's bound ends with the body handed back, not with an
+		// error body read here before a retry.
+		handedBack := false
+		resp.Body = newWatchedBody(resp.Body, c.opts.StallTimeout, cancel, func() {
+			release()
+			if handedBack {
+				unbound()
+			}
+		}, func(err error) error {
 			if cause := context.Cause(req.Context()); cause != nil {
-				return cause // interrupted: the caller's cause, unwrapped
+				return c.during(cause, op, req.URL, err) // interrupted (unwrapped) or timed out
 			}
 			if cause := context.Cause(ctx); cause != nil && cause != context.Canceled && !errors.Is(err, cause) {
 				err = fmt.Errorf("%w (%w)", cause, err)
 			}
-			return c.classify(op, err)
+			return c.classify(op, req.URL, err)
 		})
 		var apiErr *APIError
-		if resp.StatusCode >= 400 {
+		encodingErr := decodeContentEncoding(r, resp)
+		switch {
+		case resp.StatusCode == http.StatusProxyAuthRequired:
+			resp.Body.Close()
+			return fail(c.route.proxyError(c.opts.Service, c.route.proxyOf(req.URL), req.URL, resp))
+		case resp.StatusCode >= 400:
 			apiErr = c.decode(resp)
-		} else if call.Binary && resp.StatusCode == http.StatusOK {
-			if apiErr, resp = c.sniffError(resp); apiErr != nil && apiErr.Exit == 0 {
+		case call.Binary && encodingErr != nil:
+			resp.Body.Close()
+			apiErr = encodingErr
+		case call.Binary && resp.StatusCode == http.StatusOK:
+			if apiErr, resp = c.sniffError(resp, call.IsFile); apiErr != nil && apiErr.Exit == 0 {
 				// A success status with an error body: the vendor code's
 				// own status when the decoder gave it one (not found,
 				// expired token, ...), else the service misbehaved. The
@@ -331,13 +389,14 @@ func (c *Client) Send(req *http.Request, call Call) (*http.Response, error) {
 			release()
 			if policy.retryAnswer(apiErr) && apiErr.RetryAfter <= MaxRetryAfter {
 				if ok, werr := c.Pause(req.Context(), budget, apiErr.RetryAfter, apiErr.Error()); werr != nil {
-					return nil, werr
+					return fail(werr)
 				} else if ok {
 					continue
 				}
 			}
-			return nil, apiErr
+			return fail(apiErr)
 		}
+		handedBack = true
 		return resp, nil
 	}
 }
@@ -352,7 +411,13 @@ func (c *Client) decode(resp *http.Response) *APIError {
 		e = c.opts.DecodeError(resp, body)
 	}
 	if e == nil {
-		e = &APIError{Message: summarize(body)}
+		e = &APIError{}
+	}
+	if e.Message == "" && e.Code == "" {
+		// Not the vendor's body: a web server's or a proxy's page says
+		// what happened (nginx's "400 The plain HTTP request was sent to
+		// HTTPS port").
+		e.Message = summarize(body)
 	}
 	e.Service, e.Status = c.opts.Service, resp.StatusCode
 	if e.RequestID == "" {
@@ -365,6 +430,9 @@ func (c *Client) decode(resp *http.Response) *APIError {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
 		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		e.Retryable = true
+	}
+	if e.Next == "" {
+		e.Next = schemeHint(resp, body)
 	}
 	if e.Next == "" {
 		e.Next = defaultNext(c.opts.Service, resp.StatusCode)
@@ -412,19 +480,31 @@ func (c *Client) traceErrorBody(body []byte) {
 	io.WriteString(c.opts.Trace, b.String())
 }
 
-// sniffError looks at a success answer that should be a file: a JSON or
-// text Content-Type, or a body that starts like JSON, is an error body.
-// It returns the response with its body intact when it is not an error.
-func (c *Client) sniffError(resp *http.Response) (*APIError, *http.Response) {
+// sniffError looks at a success answer that should be a file. With
+// isFile, the first bytes decide: the file's signature passes whatever
+// the Content-Type, and anything else that looks like an error body
+// (JSON, HTML, text: by its label or its first bytes) is decoded as one.
+// Without isFile, a JSON or text Content-Type, or a body that starts like
+// JSON, is an error body. It returns the response with its body intact
+// when it is not an error.
+func (c *Client) sniffError(resp *http.Response, isFile func([]byte) bool) (*APIError, *http.Response) {
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	suspicious := mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "text/")
 	br := bufio.NewReaderSize(resp.Body, 64<<10)
-	head, _ := br.Peek(1)
-	if !suspicious && !(len(head) == 1 && head[0] == '{') {
-		resp.Body = readCloser{br, resp.Body}
-		return nil, resp
-	}
 	resp.Body = readCloser{br, resp.Body}
+	if isFile != nil {
+		head, _ := br.Peek(SniffLen)
+		if isFile(head) {
+			return nil, resp
+		}
+		if !errorLabel(mt) && !errorStart(br) {
+			return nil, resp // not the file, not an error body: the caller says what it is
+		}
+	} else {
+		head, _ := br.Peek(1)
+		if !errorLabel(mt) && !(len(head) == 1 && head[0] == '{') {
+			return nil, resp
+		}
+	}
 	e := c.decode(resp)
 	e.Retryable = e.Retryable && e.Code != ""
 	if e.Message == "" {
@@ -433,18 +513,74 @@ func (c *Client) sniffError(resp *http.Response) (*APIError, *http.Response) {
 	return e, resp
 }
 
+// errorLabel: a Content-Type error bodies come in.
+func errorLabel(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "text/") ||
+		mt == "application/xml" || strings.HasSuffix(mt, "+xml") || mt == "application/problem+json"
+}
+
+// errorStart: the body starts like JSON, HTML or XML (after blanks), or
+// is short printable text, as error pages are.
+func errorStart(br *bufio.Reader) bool {
+	head, _ := br.Peek(512)
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 {
+		return false
+	}
+	switch t[0] {
+	case '{', '[', '<':
+		return true
+	}
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.Valid(head) || len(head) == 512 // a cut rune at the end
+}
+
 type readCloser struct {
 	io.Reader
 	io.Closer
 }
 
-// summarize makes a short, single-line message of an unknown error body.
+// summarize makes a short, single-line message of an unknown error body:
+// an HTML page's title when it has one (proxies and web servers answer
+// with pages), else its text; never its binary (a body that is not text
+// is described, not quoted).
 func summarize(body []byte) string {
+	if !looksText(body) {
+		return fmt.Sprintf("a %d-byte answer that is not text", len(body))
+	}
+	if t := htmlTitle(body); t != "" {
+		body = []byte(t)
+	}
 	s := strings.Join(strings.Fields(string(bytes.ToValidUTF8(body, nil))), " ")
 	if len(s) > 300 {
 		s = s[:300] + "..."
 	}
-	return s
+	return safetext.Escape(s)
+}
+
+// looksText: no NUL, and mostly valid UTF-8, as error pages are.
+func looksText(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return false
+	}
+	return utf8.Valid(b) || len(bytes.ToValidUTF8(b, nil)) > len(b)*9/10
+}
+
+func htmlTitle(b []byte) string {
+	lower := bytes.ToLower(b)
+	i := bytes.Index(lower, []byte("<title>"))
+	if i < 0 {
+		return ""
+	}
+	j := bytes.Index(lower[i:], []byte("</title>"))
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(b[i+len("<title>") : i+j]))
 }
 
 // parseRetryAfter reads seconds or an HTTP date. A number of seconds too

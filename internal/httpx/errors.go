@@ -124,8 +124,9 @@ func (e *NetError) Hint() string  { return e.Next }
 // ErrStalled is the cause given when no byte arrived for the stall limit.
 var ErrStalled = errors.New("transfer stalled: no data received")
 
-// classify turns a transport error into a NetError with a useful hint.
-func (c *Client) classify(op string, err error) error {
+// classify turns a transport error for a request to u into a NetError
+// with a useful hint.
+func (c *Client) classify(op string, u *url.URL, err error) error {
 	// net/http wraps errors in a *url.Error that repeats the method and
 	// URL that op already names.
 	var ue *url.Error
@@ -138,16 +139,25 @@ func (c *Client) classify(op string, err error) error {
 		hostErr   x509.HostnameError
 		invalid   x509.CertificateInvalidError
 		verifyErr *tls.CertificateVerificationError
+		recordErr tls.RecordHeaderError
 		dnsErr    *net.DNSError
 	)
 	svc := c.opts.Service
+	pd, viaProxy := c.route.asProxyDialError(u, err)
 	switch {
+	case viaProxy:
+		ne.Op = op + " (through the proxy " + pd.proxy + " from " + pd.origin + ")"
+		ne.Next = "cannot reach the proxy " + pd.proxy + ": check " + pd.origin + ", or go direct with --proxy none (" + svc + ".proxy: none)"
 	// A name mismatch also comes inside a CertificateVerificationError:
 	// look for it first, as --ca-cert cannot fix it.
 	case errors.As(err, &hostErr):
-		ne.Next = "the certificate does not name this host: use the host name the certificate was issued for, or --insecure for a lab server you trust"
+		ne.Next = hostnameHint(svc, hostErr)
 	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verifyErr):
 		ne.Next = fmt.Sprintf("the server's certificate is not trusted: pass --ca-cert FILE (or set %s.ca-cert) with the CA that signed it, or --insecure (%s.insecure: true) for a lab server you trust", svc, svc)
+	case errors.Is(err, http.ErrSchemeMismatch), errors.As(err, &recordErr) && u.Scheme == "https":
+		ne.Next = tlsToPlainHint(u)
+	case u.Scheme == "http" && strings.Contains(err.Error(), `malformed HTTP response "\x15\x03`):
+		ne.Next = plainToTLSHint(u) // a TLS alert record where an HTTP status line should be
 	case errors.As(err, &dnsErr):
 		ne.Next = "check the server name (" + svc + " settings: diagctl config list)"
 	case errors.Is(err, ErrStalled):

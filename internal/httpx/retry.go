@@ -98,7 +98,14 @@ func permanent(err error) bool {
 // could reach the server, so even a POST may safely be sent again.
 func notSent(err error) bool {
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	if errors.As(err, &op) && op.Op == "proxyconnect" {
+		// The proxy could not be dialled (or its TLS failed): nothing
+		// went past it. Its dial error is inside.
+		if !errors.As(op.Err, &op) {
+			return false
+		}
+	}
+	if op != nil && op.Op == "dial" {
 		return true
 	}
 	var dnsErr *net.DNSError

@@ -1,14 +1,19 @@
 package httpx
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // authTransport adds credentials only when the request goes to the host
@@ -78,25 +83,48 @@ type traceTransport struct {
 	mu     sync.Mutex
 }
 
+// RoundTrip writes the request once its connection is known, with the
+// protocol that connection speaks (HTTP/2.0 after ALPN "h2"), and the
+// response with the protocol it came in. Every server-controlled string
+// (status, header names and values) is escaped: a trace is text on a
+// terminal too.
 func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, redactURL(req.URL.RequestURI()), "HTTP/1.1")
-	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
-	t.headers(&b, "> ", req.Header)
-	b.WriteString(">\n")
-	t.write(b.String())
-
-	resp, err := t.next.RoundTrip(req)
+	var once sync.Once
+	writeRequest := func(proto string) {
+		once.Do(func() {
+			var b strings.Builder
+			fmt.Fprintf(&b, "> %s %s %s\n", req.Method, safetext.Escape(redactURL(req.URL.RequestURI())), proto)
+			fmt.Fprintf(&b, "> Host: %s\n", safetext.Escape(req.URL.Host))
+			t.headers(&b, "> ", req.Header)
+			b.WriteString(">\n")
+			t.write(b.String())
+		})
+	}
+	ctx := httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { writeRequest(connProto(info.Conn)) },
+	})
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		t.write("* " + req.Method + " " + redactURL(req.URL.String()) + ": " + err.Error() + "\n")
+		writeRequest("HTTP/1.1")
+		t.write("* " + req.Method + " " + safetext.Escape(redactURL(req.URL.String())) + ": " + safetext.Escape(err.Error()) + "\n")
 		return nil, err
 	}
-	b.Reset()
-	fmt.Fprintf(&b, "< %s %s\n", resp.Proto, resp.Status)
+	writeRequest(resp.Proto)
+	var b strings.Builder
+	fmt.Fprintf(&b, "< %s %s\n", safetext.Escape(resp.Proto), safetext.Escape(resp.Status))
 	t.headers(&b, "< ", resp.Header)
 	b.WriteString("<\n")
 	t.write(b.String())
 	return resp, nil
+}
+
+// connProto is the protocol a connection speaks: HTTP/2.0 when TLS
+// negotiated h2, else HTTP/1.1.
+func connProto(c net.Conn) string {
+	if tc, ok := c.(interface{ ConnectionState() tls.ConnectionState }); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		return "HTTP/2.0"
+	}
+	return "HTTP/1.1"
 }
 
 func (t *traceTransport) headers(b *strings.Builder, prefix string, h http.Header) {
@@ -112,7 +140,7 @@ func (t *traceTransport) headers(b *strings.Builder, prefix string, h http.Heade
 			} else if urlHeader[http.CanonicalHeaderKey(k)] {
 				v = redactURL(v) // a redirect to a signed storage URL
 			}
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, safetext.Escape(k), safetext.Escape(v))
 		}
 	}
 }

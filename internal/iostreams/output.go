@@ -29,8 +29,34 @@ func writeJSON(w io.Writer, v any, indent string) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
 	return err
+}
+
+// escapeJSONControls writes DEL and the C1 controls (U+0080-U+009F, which
+// some terminals obey like ESC sequences) as \u escapes. The encoder
+// escapes C0 itself but leaves these raw; escaped, the document decodes to
+// the same values, and no server-controlled byte reaches a terminal raw
+// even in --json output. Such bytes occur only inside strings (the
+// encoder's output is valid UTF-8), so replacing them is exact.
+func escapeJSONControls(b []byte) []byte {
+	if bytes.IndexByte(b, 0x7f) < 0 && bytes.IndexByte(b, 0xc2) < 0 {
+		return b
+	}
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == 0x7f:
+			out = append(out, `\u007f`...)
+		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
+			out = append(out, '\\', 'u', '0', '0', hex[b[i+1]>>4], hex[b[i+1]&0xf])
+			i++
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Table prints rows of text cells: columns aligned with spaces when

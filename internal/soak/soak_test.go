@@ -36,9 +36,9 @@ import (
 )
 
 var (
-	total   = flag.Int("soak.n", 64, "downloads in all")
-	batch   = flag.Int("soak.batch", 16, "downloads per diagctl run (all at once: --parallel)")
-	timeout = flag.Duration("soak.timeout", 2*time.Second, "diagctl --timeout: how long a stalled attempt lasts")
+	total = flag.Int("soak.n", 64, "downloads in all")
+	batch = flag.Int("soak.batch", 16, "downloads per diagctl run (all at once: --parallel)")
+	stall = flag.Duration("soak.stall", time.Second, "diagctl --stall-timeout: how long a stalled attempt lasts")
 )
 
 const childEnv = "DIAGCTL_SOAK_CHILD"
@@ -183,7 +183,7 @@ func TestSoak(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		cmd := exec.Command(self, "--json", "--timeout", timeout.String(), "--retries", "2",
+		cmd := exec.Command(self, "--json", "--stall-timeout", stall.String(), "--retries", "2",
 			"sandbox", "debug-report", "--from-file", ids, "--parallel", fmt.Sprint(*batch), "-d", dir, "--extract", xdir)
 		cmd.Env = env
 		var stdout, stderr strings.Builder

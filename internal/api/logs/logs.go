@@ -15,7 +15,6 @@ import (
 	"github.com/diagctl/diagctl/internal/api/logs/aksk"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
-	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 var subJobID = regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
@@ -125,7 +124,5 @@ func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
 			e.Next = "the service answered with an error instead of the archive; check the sub-job in the CodeArts Check console"
 		}
 	}
-	// The server's words reach a terminal: no control sequences in them.
-	e.Code, e.Message = safetext.Escape(e.Code), safetext.Escape(e.Message)
 	return e
 }

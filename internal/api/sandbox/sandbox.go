@@ -15,7 +15,6 @@ import (
 	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
-	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // Vendor error codes (FACTS.md section 1).
@@ -116,8 +115,6 @@ func DecodeError(resp *http.Response, body []byte) *httpx.APIError {
 		e.Message = "the answer is not a ZIP archive: " + firstLine(body)
 		e.Next = "the sandbox sent text instead of the report; check the task in the sandbox's web console"
 	}
-	// The server's words reach a terminal: no control sequences in them.
-	e.Code, e.Message = safetext.Escape(e.Code), safetext.Escape(e.Message)
 	return e
 }
 

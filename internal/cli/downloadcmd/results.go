@@ -11,6 +11,7 @@ import (
 	"github.com/diagctl/diagctl/internal/download"
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/iostreams"
+	"github.com/diagctl/diagctl/internal/safetext"
 )
 
 // ResultFormat is the text result format, for the commands' help and
@@ -108,10 +109,11 @@ func PrintResults(ios *iostreams.IOStreams, asJSON bool, results []download.Resu
 // resultLine is one saved archive's line: tab-separated bare fields for
 // scripts, a readable one for a terminal.
 func resultLine(r download.Result, terminal bool) string {
+	path := safetext.Escape(r.Path) // from the server's Content-Disposition, made safe; escaped all the same
 	if terminal {
-		return r.Path + "  " + download.HumanBytes(r.Bytes) + "  sha256:" + r.SHA256 + "  " + plural(r.Files, "file") + "\n"
+		return path + "  " + download.HumanBytes(r.Bytes) + "  sha256:" + r.SHA256 + "  " + plural(r.Files, "file") + "\n"
 	}
-	return strings.Join([]string{r.Path, strconv.FormatInt(r.Bytes, 10), r.SHA256, strconv.Itoa(r.Files)}, "\t") + "\n"
+	return strings.Join([]string{path, strconv.FormatInt(r.Bytes, 10), r.SHA256, strconv.Itoa(r.Files)}, "\t") + "\n"
 }
 
 // printJSON writes the array of results: on stdout, or on stderr when
@@ -135,9 +137,10 @@ func printJSON(ios *iostreams.IOStreams, results []download.Result) error {
 // writeFailure writes "error: ID: message" and its hint on stderr.
 func writeFailure(ios *iostreams.IOStreams, r download.Result) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "error: %s: %s\n", r.ID, r.Err.Error())
+	// Server text (messages, codes, names) escaped: see safetext.
+	fmt.Fprintf(&b, "error: %s: %s\n", safetext.Escape(r.ID), safetext.Escape(r.Err.Error()))
 	if hint := exit.Hint(r.Err); hint != "" {
-		fmt.Fprintf(&b, "hint: %s\n", hint)
+		fmt.Fprintf(&b, "hint: %s\n", safetext.Escape(hint))
 	}
 	io.WriteString(ios.ErrOut, b.String())
 }
