@@ -26,10 +26,10 @@ func newCmdCompletion() *cobra.Command {
 		Short: "Print the shell completion script for bash, zsh, fish or PowerShell",
 		Long: `Print the shell completion script for bash, zsh, fish or PowerShell on stdout.
 
-Completion offers commands, flags, the values of enum flags (--auth, --fault,
---radar-fault), profile names from the config file (--profile), config keys and
-their values (config get, set, unset), and files or directories where a command
-takes them. Completing never prompts, reads a secret or opens a connection.
+Completion offers commands, flags, the values of enum flags (--auth,
+--create-behavior, --fault, --radar-fault), profile names from the config file
+(--profile), config keys and their values (config get, set, unset), and files or
+directories where a command takes them. Completing never prompts, reads a secret or opens a connection.
 Release archives carry the scripts in completions/.
 
 bash: needs the bash-completion package (apt install bash-completion, dnf install

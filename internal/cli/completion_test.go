@@ -77,6 +77,8 @@ func TestCompletion(t *testing.T) {
 		{[]string{"emulator", "--radar-fault", ""}, []string{"none", "503", "429", "drop", "slow", "stall"}, noFiles},
 		{[]string{"symbols", "keys", "--auth", ""}, []string{"pat", "bearer"}, noFiles},
 		{[]string{"symbols", "--auth", "b"}, []string{"bearer"}, noFiles},
+		{[]string{"symbols", "create-entries", "--create-behavior", ""}, []string{"throwIfExists", "skipIfExists", "overwriteIfExists"}, noFiles},
+		{[]string{"symbols", "create-entries", "--create-behavior", "o"}, []string{"overwriteIfExists"}, noFiles},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}, noFiles},
 		// Files and directories where a command takes them.
 		{[]string{"symbols", "keys", ""}, nil, ":0"},                                           // default: files

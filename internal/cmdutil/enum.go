@@ -47,6 +47,18 @@ func (e Enum) Check(flag, v string) error {
 	return exit.FlagErrorf("--%s %q: use %s", flag, v, e.list())
 }
 
+// Fold is the value v names, compared without regard to case (for a
+// service that compares its names so: "SKIPIFEXISTS" is skipIfExists),
+// else Check's usage error.
+func (e Enum) Fold(flag, v string) (string, error) {
+	for _, c := range e {
+		if strings.EqualFold(c.Value, v) {
+			return c.Value, nil
+		}
+	}
+	return "", e.Check(flag, v)
+}
+
 // list is "a, b or c".
 func (e Enum) list() string {
 	v := e.Values()

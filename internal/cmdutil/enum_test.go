@@ -18,6 +18,12 @@ func TestEnum(t *testing.T) {
 	if exit.Code(err) != exit.Usage || err.Error() != `--auth "token": use pat, bearer or basic` {
 		t.Errorf("Check(token) = %v (exit %d)", err, exit.Code(err))
 	}
+	if v, err := e.Fold("auth", "BEARER"); v != "bearer" || err != nil {
+		t.Errorf("Fold(BEARER) = %q, %v", v, err)
+	}
+	if v, err := e.Fold("auth", "bear"); v != "" || exit.Code(err) != exit.Usage || err.Error() != `--auth "bear": use pat, bearer or basic` {
+		t.Errorf("Fold(bear) = %q, %v", v, err)
+	}
 	if got := strings.Join(e.Complete("b"), ","); got != "bearer,basic\tx" {
 		t.Errorf("Complete(b) = %q", got)
 	}

@@ -50,8 +50,14 @@ loopback port, showing each command line as you would type it and what came
 back: a Kaspersky Research Sandbox debug report (and a task without one, which
 fails on purpose with its hint and exit status), CodeArts Check log archives
 with an IAM token and with an IAM user and password, the IAM token cache, the
-client key of a small symbol file it writes, and a Pangeo Radar report task
-created and changed.
+client key of a small symbol file it writes, that file published to Azure
+DevOps symbols (a symbol request, its debug entry, which is blobMissing since
+diagctl does not upload blobs, and a lookup that answers missing with exit
+status 4, as expected), a one-command publish (--request-name, --seal) of a
+blob the service holds and its lookup, found, and a Pangeo Radar report task
+created and changed. A step that ends with the non-zero status it should is
+marked "as expected"; the id a step prints is passed to the next ones as
+$REQUEST_ID, as a script would.
 
 Nothing reaches the network beyond loopback and nothing is asked: secrets are
 piped in on stdin (shown as the variables you would keep them in). The demo
@@ -61,7 +67,8 @@ end, unless --keep DIR.
 
 --json prints one document: {"emulator","dir","steps":[{"title","command",
 "exit_status","result","error"}]}, where result is the command's --json output
-and error its JSON error.
+and error its JSON error (or, for a command that reports its outcome in its
+result, such as lookup's missing keys, its stderr text).
 
 The exit status is 0 when every step ended as expected, else 1.
 
@@ -88,6 +95,8 @@ The exit status is 0 when every step ended as expected, else 1.
 type session struct {
 	URL string // the emulator
 	Dir string // everything the commands write goes under it
+	// vars are the values earlier steps set (step.sets), by name.
+	vars map[string]string
 }
 
 func (s *session) path(rel string) string { return filepath.Join(s.Dir, filepath.FromSlash(rel)) }
@@ -119,7 +128,7 @@ func runDemo(opts *Options) error {
 		return exit.Wrapf(err, exit.Failure, "the demo needs a free port on 127.0.0.1", "demo: cannot start the emulator")
 	}
 	defer srv.Close()
-	s := &session{URL: srv.URL, Dir: dir}
+	s := &session{URL: srv.URL, Dir: dir, vars: map[string]string{}}
 
 	out := opts.IO.Out
 	if !opts.JSON {
@@ -142,10 +151,17 @@ func runDemo(opts *Options) error {
 		if opts.JSON {
 			args = append([]string{"--json"}, args...)
 		}
-		line := commandLine(args, st.secretVar)
+		line := s.commandLine(args, st, opts.JSON)
 		stdout, stderr, code := opts.runStep(s, st, args)
 		if code != st.want {
 			failed = append(failed, fmt.Sprintf("step %d (%s) exited %d, want %d", i+1, st.title, code, st.want))
+		}
+		if st.sets != "" {
+			v, err := captured(stdout, opts.JSON)
+			if err != nil && code == st.want {
+				failed = append(failed, fmt.Sprintf("step %d (%s): %v", i+1, st.title, err))
+			}
+			s.vars[st.sets] = v
 		}
 		if opts.JSON {
 			r := result{Title: st.title, Command: line, ExitStatus: code, Result: jsonOrString(stdout), Error: json.RawMessage("null")}
@@ -158,7 +174,11 @@ func runDemo(opts *Options) error {
 		fmt.Fprintf(out, "\n# %d. %s\n$ %s\n", i+1, st.title, line)
 		out.Write(stdout)
 		out.Write(stderr)
-		fmt.Fprintf(out, "(exit status %d)\n", code)
+		if code != 0 && code == st.want {
+			fmt.Fprintf(out, "(exit status %d, as expected)\n", code)
+		} else {
+			fmt.Fprintf(out, "(exit status %d)\n", code)
+		}
 	}
 
 	if opts.JSON {
@@ -222,6 +242,25 @@ func (opts *Options) workDir() (dir string, cleanup func(), err error) {
 		return "", nil, exit.Wrapf(err, exit.Failure, "set TMPDIR to a writable directory, or pass --keep DIR", "demo: no temporary directory")
 	}
 	return dir, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// captured is the value a step's result sets (step.sets): its stdout,
+// trimmed, or with --json the "id" field of its document.
+func captured(stdout []byte, asJSON bool) (string, error) {
+	if !asJSON {
+		v := strings.TrimSpace(string(stdout))
+		if v == "" || strings.ContainsAny(v, "\n\t") {
+			return "", fmt.Errorf("stdout is not one value: %q", v)
+		}
+		return v, nil
+	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(stdout, &doc); err != nil || doc.ID == "" {
+		return "", fmt.Errorf("stdout is not a JSON document with an id: %q", stdout)
+	}
+	return doc.ID, nil
 }
 
 // lastJSONLine is the error document a failed command printed last on

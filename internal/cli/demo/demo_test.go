@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -97,10 +98,20 @@ func TestDemoShowsEveryStepAndLeavesNothing(t *testing.T) {
 	for _, s := range []string{
 		"$ printf '%s\\n' \"$SANDBOX_PASSWORD\" | diagctl sandbox debug-report --server http://127.0.0.1:",
 		"hint: the task was created without debug_report=true",
-		"(exit status 5)",
+		"(exit status 5, as expected)",
 		"\tpe\tdemo.exe/557A1D8Ee000/demo.exe\t",
+		// The symbol publish flow: the request's id passed on as a
+		// variable, blobMissing, missing (4), then a one-command publish
+		// that a lookup finds.
+		"$ REQUEST_ID=$(printf '%s\\n' \"$SYMBOLS_TOKEN\" | diagctl symbols request create --url http://127.0.0.1:",
+		"--token-stdin \"$REQUEST_ID\" /",
+		"\ndemo.exe/557A1D8Ee000/demo.exe\tblobMissing\t",
+		"\tdemo.exe/557A1D8Ee000/demo.exe\tmissing\t-\n0 keys found, 1 missing\n",
+		"(exit status 4, as expected)",
+		"symbol request \"demo-1.0.1\" sealed: it takes no more entries",
+		"\tfound\thttp://127.0.0.1:",
 		"--interval '0 3 * * 1'",
-		"All 8 steps ended as expected.",
+		"All 13 steps ended as expected.",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
@@ -128,7 +139,7 @@ func TestDemoJSON(t *testing.T) {
 			Command    string
 			ExitStatus int `json:"exit_status"`
 			Result     json.RawMessage
-			Error      map[string]any
+			Error      json.RawMessage
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
@@ -145,17 +156,41 @@ func TestDemoJSON(t *testing.T) {
 		if string(s.Result) == "null" || !json.Valid(s.Result) {
 			t.Errorf("step %d: result %s", i+1, s.Result)
 		}
+		var errDoc map[string]any
+		isDoc := json.Unmarshal(s.Error, &errDoc) == nil && errDoc != nil
 		switch {
-		case want[i] == 0 && s.Error != nil:
-			t.Errorf("step %d: error %v", i+1, s.Error)
-		case want[i] != 0 && (s.Error["hint"] == nil || s.Error["exit_status"] != float64(want[i])):
-			t.Errorf("step %d: error %v, want a hint and exit_status %d", i+1, s.Error, want[i])
+		case want[i] == 0 && string(s.Error) != "null":
+			t.Errorf("step %d: error %s", i+1, s.Error)
+		case want[i] == 4 && !isDoc:
+			// lookup's missing key is its result, not an error document:
+			// the error is its summary line.
+			if string(s.Error) != `"0 keys found, 1 missing"` || !strings.Contains(compact(t, s.Result), `"status":"missing"`) {
+				t.Errorf("step %d: error %s, result %s, want a missing key", i+1, s.Error, s.Result)
+			}
+		case want[i] != 0 && (!isDoc || errDoc["hint"] == nil || errDoc["exit_status"] != float64(want[i])):
+			t.Errorf("step %d: error %s, want a hint and exit_status %d", i+1, s.Error, want[i])
 		}
+	}
+	// The request's id reached the next step, shown as the variable.
+	if c := doc.Steps[6].Command; !strings.HasPrefix(c, "REQUEST_ID=$(") || !strings.HasSuffix(c, " | jq -r .id)") {
+		t.Errorf("step 7 does not set REQUEST_ID: %s", c)
+	}
+	if c := doc.Steps[7].Command; !strings.Contains(c, ` "$REQUEST_ID" `) || !strings.Contains(compact(t, doc.Steps[7].Result), `"status":"blobMissing"`) {
+		t.Errorf("step 8 does not use $REQUEST_ID: %s\n%s", c, doc.Steps[7].Result)
 	}
 	noSecrets(t, out)
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
 	}
+}
+
+// compact is a JSON document without the indentation.
+func compact(t *testing.T, doc json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func TestDemoKeep(t *testing.T) {

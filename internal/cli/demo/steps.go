@@ -15,6 +15,10 @@ type step struct {
 	secretVar string
 	secret    string
 	want      int
+	// sets names the shell variable the command's result goes into
+	// (VAR=$(diagctl ...)): its stdout, or with --json the "id" field of
+	// its document. Later steps that pass the value show "$VAR".
+	sets string
 }
 
 // steps is the demo, in order. A new command is one more row: its
@@ -62,6 +66,43 @@ var steps = []step{
 		args:  func(s *session) []string { return []string{"symbols", "keys", s.path(symbolFile)} },
 	},
 	{
+		title:     "Azure DevOps symbols: create a symbol request (its id, on stdout, goes into $REQUEST_ID)",
+		secretVar: symbolsTokenVar, secret: emu.SymbolsPAT, sets: "REQUEST_ID",
+		args: func(s *session) []string {
+			return append([]string{"symbols", "request", "create"}, append(s.symbols(), "demo-1.0.0")...)
+		},
+	},
+	{
+		title:     "Azure DevOps symbols: add the file's debug entry to the request (blobMissing: diagctl does not upload blobs)",
+		secretVar: symbolsTokenVar, secret: emu.SymbolsPAT,
+		args: func(s *session) []string {
+			return append([]string{"symbols", "create-entries"}, append(s.symbols(), s.vars["REQUEST_ID"], s.path(symbolFile))...)
+		},
+	},
+	{
+		title:     "Azure DevOps symbols: will a debugger find it? Not yet: missing, exit status 4 (expected; a CI step can test it)",
+		secretVar: symbolsTokenVar, secret: emu.SymbolsPAT,
+		args: func(s *session) []string {
+			return append([]string{"symbols", "lookup"}, append(s.symbols(), s.path(symbolFile))...)
+		},
+		want: 4,
+	},
+	{
+		title:     "Azure DevOps symbols: publish in one command: create a request, add an entry of a blob the service holds, seal it",
+		secretVar: symbolsTokenVar, secret: emu.SymbolsPAT,
+		args: func(s *session) []string {
+			return append([]string{"symbols", "create-entries"}, append(s.symbols(), "--request-name", "demo-1.0.1", "--seal",
+				"--client-key", publishedKey, "--blob-id", emu.KnownBlobID, "--size", "57344")...)
+		},
+	},
+	{
+		title:     "Azure DevOps symbols: a debugger finds the published key (exit status 0)",
+		secretVar: symbolsTokenVar, secret: emu.SymbolsPAT,
+		args: func(s *session) []string {
+			return append([]string{"symbols", "lookup"}, append(s.symbols(), publishedKey)...)
+		},
+	},
+	{
 		title: "Pangeo Radar: create a weekly report task",
 		args: func(s *session) []string {
 			return []string{"report-task", "create", "--server", s.URL, "--user-id", emu.RadarUserID,
@@ -75,4 +116,17 @@ var steps = []step{
 				"--interval", "0 7 * * 1-5", "--instance", emu.RadarInstanceID}
 		},
 	},
+}
+
+// symbolsTokenVar is the variable the symbols steps pipe their token from.
+const symbolsTokenVar = "SYMBOLS_TOKEN"
+
+// publishedKey is the client key the one-command publish files under the
+// emulator's known blob (a PDB's name/GUID+age/name).
+const publishedKey = "demo.pdb/497B72F6390A44FC878E5A2D63B6CC4B1/demo.pdb"
+
+// symbols are the settings every symbols step passes: the emulator's URL
+// and organization, and the token on stdin.
+func (s *session) symbols() []string {
+	return []string{"--url", s.URL, "--organization", emu.SymbolsOrg, "--token-stdin"}
 }

@@ -155,13 +155,7 @@ with --request-name and --seal it also says what would be created and sealed.
 	fl.IntVar(&opts.Parallel, "parallel", runtime.NumCPU(), "files keyed at once")
 	s := symbols.Service.Secret
 	fl.BoolVar(&opts.TokenStdin, s.StdinFlag, false, s.StdinHelp)
-	_ = cmd.RegisterFlagCompletionFunc("create-behavior", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{
-			symbols.ThrowIfExists + "\trefuse the batch when a key exists (the service's default)",
-			symbols.SkipIfExists + "\tkeep the existing entry",
-			symbols.OverwriteIfExists + "\treplace the existing entry",
-		}, cobra.ShellCompDirectiveNoFileComp
-	})
+	CreateBehaviors.Register(cmd, "create-behavior")
 	_ = cmd.RegisterFlagCompletionFunc("information-level", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return symbols.InformationLevels, cobra.ShellCompDirectiveNoFileComp
 	})

@@ -53,9 +53,15 @@ func makePlan(opts *CreateEntriesOptions) (*plan, error) {
 		}
 		p.requestID = id
 	}
-	behavior, err := symbols.CanonicalCreateBehavior(opts.CreateBehavior)
-	if err != nil {
-		return nil, exit.UsageErrorf("pass --create-behavior throwIfExists, skipIfExists or overwriteIfExists, or leave it out", "--create-behavior: %v", err)
+	behavior := ""
+	if opts.CreateBehavior != "" {
+		// Any case, as the service compares them (and as a document's
+		// createBehavior is read).
+		b, err := CreateBehaviors.Fold("create-behavior", opts.CreateBehavior)
+		if err != nil {
+			return nil, err
+		}
+		behavior = b
 	}
 	p.behavior = behavior
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -338,5 +339,30 @@ func TestCreateEntriesInterrupted(t *testing.T) {
 	}
 	if posts.Load() != 2 || strings.Count(fx.out.String(), "\tcreated\t") != 2 {
 		t.Errorf("%d POSTs, stdout %q", posts.Load(), fx.out)
+	}
+}
+
+// TestCreateBehaviorsAreTheServiceValues: the shell completes, and the
+// command takes, the behaviors the data layer knows, in any case; others
+// are a usage error naming them, before anything is read or sent.
+func TestCreateBehaviorsAreTheServiceValues(t *testing.T) {
+	if got := CreateBehaviors.Values(); !slices.Equal(got, symbols.CreateBehaviors) {
+		t.Errorf("--create-behavior completes %q, the service takes %q", got, symbols.CreateBehaviors)
+	}
+	for _, tt := range []struct{ given, want, err string }{
+		{"", "", ""},
+		{"SKIPIFEXISTS", symbols.SkipIfExists, ""},
+		{"overwriteIfExists", symbols.OverwriteIfExists, ""},
+		{"ignore", "", `--create-behavior "ignore": use throwIfExists, skipIfExists or overwriteIfExists`},
+	} {
+		opts := &CreateEntriesOptions{RequestID: emulator.SymbolRequestOpen, CreateBehavior: tt.given,
+			ClientKey: "a.pdb/0123456789abcdef0123456789abcdef1/a.pdb", BlobID: emulator.KnownBlobID, SizeSet: true, Parallel: 1}
+		p, err := makePlan(opts)
+		switch {
+		case tt.err != "" && (err == nil || err.Error() != tt.err || exit.Code(err) != exit.Usage):
+			t.Errorf("%q: %v (exit %d), want %q", tt.given, err, exit.Code(err), tt.err)
+		case tt.err == "" && (err != nil || p.behavior != tt.want):
+			t.Errorf("%q: %v, behavior %+v, want %q", tt.given, err, p, tt.want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ package symbols
 import (
 	"github.com/spf13/cobra"
 
+	symapi "github.com/diagctl/diagctl/internal/api/symbols"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/exit"
 )
@@ -14,6 +15,16 @@ import (
 var AuthKinds = cmdutil.Enum{
 	{Value: "pat", Help: "personal access token, sent as HTTP Basic"},
 	{Value: "bearer", Help: "Microsoft Entra token"},
+}
+
+// CreateBehaviors are --create-behavior's values: what the service does
+// with an entry whose client key the request already has (the data
+// layer's symbols.CreateBehaviors, in its order; a test checks that the
+// two lists agree).
+var CreateBehaviors = cmdutil.Enum{
+	{Value: symapi.ThrowIfExists, Help: "refuse the batch when a key exists (the service's default)"},
+	{Value: symapi.SkipIfExists, Help: "keep the existing entry"},
+	{Value: symapi.OverwriteIfExists, Help: "replace the existing entry"},
 }
 
 // NewCmdSymbols builds `diagctl symbols` with its service settings, which
