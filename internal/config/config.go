@@ -77,15 +77,15 @@ func Load(path, profile string, getenv func(string) string) (*Config, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return nil, exit.Wrap(err, exit.Failure, "cannot read config file", "check the path given by --config or DIAGCTL_CONFIG")
+		return nil, exit.Wrapf(err, exit.Failure, "check the path given by --config or DIAGCTL_CONFIG", "cannot read config file")
 	default:
 		st, err := os.Stat(path)
 		if err != nil {
-			return nil, exit.Wrap(err, exit.Failure, "cannot read config file", "")
+			return nil, exit.Wrapf(err, exit.Failure, "", "cannot read config file")
 		}
 		c.exists, c.mode = true, st.Mode().Perm()
 		if err := c.v.ReadConfig(bytes.NewReader(data)); err != nil {
-			return nil, exit.Wrap(err, exit.Usage, "config file "+path+" is not valid YAML", "fix the file, or point --config elsewhere")
+			return nil, exit.Wrapf(err, exit.Usage, "fix the file, or point --config elsewhere", "config file %s is not valid YAML", path)
 		}
 		c.openSecrets = c.mode&0o077 != 0 && c.holdsSecret()
 	}
@@ -358,11 +358,11 @@ func (c *Config) fileKey(key string) []string {
 func (c *Config) edit(change func(root *yaml.Node)) error {
 	data, err := os.ReadFile(c.path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return exit.Wrap(err, exit.Failure, "cannot read config file", "")
+		return exit.Wrapf(err, exit.Failure, "", "cannot read config file")
 	}
 	doc, err := parseDoc(data)
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "config file "+c.path+" is not valid YAML", "fix or remove the file")
+		return exit.Wrapf(err, exit.Failure, "fix or remove the file", "config file %s is not valid YAML", c.path)
 	}
 	root := doc.Content[0]
 	change(root)
@@ -388,11 +388,11 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 	}
 	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot create config directory", "")
+		return exit.Wrapf(err, exit.Failure, "", "cannot create config directory")
 	}
 	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
 	if err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+		return exit.Wrapf(err, exit.Failure, "", "cannot write config file")
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
@@ -401,7 +401,7 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 	}
 	if _, err := tmp.Write(out); err != nil {
 		tmp.Close()
-		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+		return exit.Wrapf(err, exit.Failure, "", "cannot write config file")
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
@@ -411,7 +411,7 @@ func (c *Config) edit(change func(root *yaml.Node)) error {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), target); err != nil {
-		return exit.Wrap(err, exit.Failure, "cannot write config file", "")
+		return exit.Wrapf(err, exit.Failure, "", "cannot write config file")
 	}
 	if err := c.v.ReadConfig(bytes.NewReader(out)); err != nil {
 		return err

@@ -92,15 +92,6 @@ func Wrapf(err error, code int, next, format string, a ...any) error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, a...), Next: next, Err: err}
 }
 
-// Wrap is Wrapf with a plain message, in the old argument order
-// (message before hint).
-//
-// Deprecated: use Wrapf, whose order matches Errorf and UsageErrorf. Wrap
-// stays only until the packages outside the download path move over.
-func Wrap(err error, code int, msg, next string) error {
-	return Wrapf(err, code, next, "%s", msg)
-}
-
 // ErrInterrupted is returned when the user pressed Ctrl-C or the process got SIGTERM.
 var ErrInterrupted = &Error{Code: Interrupted, Msg: "interrupted"}
 

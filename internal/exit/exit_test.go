@@ -25,8 +25,8 @@ func TestCode(t *testing.T) {
 		{"flag", FlagErrorf("bad flag %q", "--x"), Usage},
 		{"errorf", Errorf(NotFound, "", "gone"), NotFound},
 		{"wrapped by fmt", fmt.Errorf("outer: %w", Errorf(Auth, "", "denied")), Auth},
-		{"wrap", Wrap(errors.New("io"), Rejected, "rejected", ""), Rejected},
-		{"first coder wins", Wrap(Errorf(Auth, "", "inner"), Service, "outer", ""), Service},
+		{"wrap", Wrapf(errors.New("io"), Rejected, "", "rejected"), Rejected},
+		{"first coder wins", Wrapf(Errorf(Auth, "", "inner"), Service, "", "outer"), Service},
 		{"custom coder", fmt.Errorf("x: %w", coded{4}), 4},
 		{"interrupted", fmt.Errorf("x: %w", ErrInterrupted), Interrupted},
 		{"joined", errors.Join(errors.New("a"), Errorf(NotFound, "", "b")), NotFound},
@@ -50,8 +50,8 @@ func TestHint(t *testing.T) {
 		{"plain", errors.New("boom"), ""},
 		{"usage", UsageErrorf("set X", "missing"), "set X"},
 		{"wrapped", fmt.Errorf("ctx: %w", Errorf(Auth, "log in", "denied")), "log in"},
-		{"outer empty hint falls through", Wrap(Errorf(Auth, "inner hint", "x"), Service, "outer", ""), "inner hint"},
-		{"outer hint wins", Wrap(Errorf(Auth, "inner hint", "x"), Service, "outer", "outer hint"), "outer hint"},
+		{"outer empty hint falls through", Wrapf(Errorf(Auth, "inner hint", "x"), Service, "", "outer"), "inner hint"},
+		{"outer hint wins", Wrapf(Errorf(Auth, "inner hint", "x"), Service, "outer hint", "outer"), "outer hint"},
 		{"flag error has none", FlagErrorf("x"), ""},
 		{"joined", errors.Join(errors.New("a"), UsageErrorf("joined hint", "b")), "joined hint"},
 		{"multi %w", fmt.Errorf("%w and %w", errors.New("a"), UsageErrorf("second", "b")), "second"},
@@ -99,12 +99,12 @@ func TestErrorMessage(t *testing.T) {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
 	}
-	w := Wrap(cause, Failure, "cannot write", "free space")
+	w := Wrapf(cause, Failure, "free space", "cannot write")
 	if !errors.Is(w, cause) {
-		t.Error("Wrap lost the cause")
+		t.Error("Wrapf lost the cause")
 	}
-	if Wrap(nil, Failure, "x", "y") != nil {
-		t.Error("Wrap(nil) is not nil")
+	if Wrapf(nil, Failure, "y", "x") != nil {
+		t.Error("Wrapf(nil) is not nil")
 	}
 	var fe *FlagError
 	if !errors.As(fmt.Errorf("x: %w", FlagErrorf("bad %d", 1)), &fe) || fe.Error() != "bad 1" {
@@ -121,8 +121,8 @@ func TestWrapf(t *testing.T) {
 	if err.Error() != "cannot write a.zip: disk full" || Hint(err) != "free some space" || Code(err) != Failure || !errors.Is(err, base) {
 		t.Errorf("err %q hint %q code %d", err, Hint(err), Code(err))
 	}
-	// The deprecated Wrap keeps its order and never formats its message.
-	if err := Wrap(base, Usage, "100% sure", "hint"); err.Error() != "100% sure: disk full" || Hint(err) != "hint" {
-		t.Errorf("Wrap: %q %q", err, Hint(err))
+	// A message with a percent sign goes through "%s".
+	if err := Wrapf(base, Usage, "hint", "%s", "100% sure"); err.Error() != "100% sure: disk full" || Hint(err) != "hint" {
+		t.Errorf("Wrapf: %q %q", err, Hint(err))
 	}
 }

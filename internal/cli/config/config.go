@@ -304,7 +304,7 @@ func newSecret(f *cmdutil.Factory, key string) (string, error) {
 			return "", exit.UsageErrorf(next, "no value given for %s: %v", key, err)
 		}
 		if err != nil {
-			return "", exit.Wrap(err, exit.Failure, "cannot read "+key+" from stdin", "")
+			return "", exit.Wrapf(err, exit.Failure, "", "cannot read %s from stdin", key)
 		}
 	case f.Prompter != nil && f.Prompter.CanPrompt():
 		ctx := f.Context

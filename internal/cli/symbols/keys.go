@@ -179,7 +179,7 @@ func report(opts *KeysOptions, inputs []input, outcomes []outcome) error {
 		rows = append(rows, o.rows...)
 	}
 	if err := writeRows(opts.IO, opts.JSON, rows); err != nil {
-		return exit.Wrap(err, exit.Failure, "", "")
+		return exit.Wrapf(err, exit.Failure, "", "")
 	}
 	errOut, info := opts.IO.ErrOut, opts.IO.Info()
 	failed, unknown, noKey := 0, 0, 0
