@@ -50,6 +50,10 @@ type transfer struct {
 	// budget is the item's retries, shared by the requests' own retries
 	// and the resumes: --retries N means at most N+1 requests.
 	budget *httpx.Budget
+	// gotAtBreak is t.got at the last break; quietBreaks counts the
+	// breaks since the last one after which bytes arrived (the backoff).
+	gotAtBreak  int64
+	quietBreaks int
 
 	// onFirst is called with the first answer's headers, before its body
 	// is read: the file is named and checked for existence there, and the
@@ -113,7 +117,16 @@ func (t *transfer) run() error {
 			return t.gaveUp(broken.err, retry)
 		}
 		t.tell(broken.err, retry)
-		if err := t.client.Backoff().Wait(t.ctx, retry, 0); err != nil {
+		// The wait grows only while breaks come with nothing received in
+		// between: a resume that made progress waits the shortest time
+		// again (a relay that cuts every connection after 64 KiB would
+		// otherwise spend minutes waiting). --retries still bounds them.
+		if t.got > t.gotAtBreak {
+			t.quietBreaks = 0
+		}
+		t.quietBreaks++
+		t.gotAtBreak = t.got
+		if err := t.client.Backoff().Wait(t.ctx, t.quietBreaks, 0); err != nil {
 			return err
 		}
 		if resp, err = t.reopen(); err != nil {
