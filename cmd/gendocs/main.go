@@ -2,18 +2,18 @@
 //
 //	go run ./cmd/gendocs
 //
-// A test in internal/cli fails when the committed files drift.
+// A test in internal/gendocs fails when the committed files drift.
 package main
 
 import (
 	"fmt"
 	"os"
 
-	"github.com/diagctl/diagctl/internal/cli"
+	"github.com/diagctl/diagctl/internal/gendocs"
 )
 
 func main() {
-	if err := cli.WriteGenerated("."); err != nil {
+	if err := gendocs.WriteGenerated("."); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,8 @@
-package cli
+// Package gendocs writes the files generated from the command tree and
+// committed: shell completions, Markdown pages and man pages. It is
+// apart from internal/cli so that diagctl's own binary does not carry
+// the man page renderer (it cost start-up time).
+package gendocs
 
 import (
 	"bytes"
@@ -12,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 
+	"github.com/diagctl/diagctl/internal/cli"
 	"github.com/diagctl/diagctl/internal/cmdutil"
 	"github.com/diagctl/diagctl/internal/iostreams"
 )
@@ -34,7 +39,7 @@ var GeneratedDirs = []string{"completions/*", "docs/diagctl*.md", "docs/man/*.1"
 func Generated() (map[string][]byte, error) {
 	ios, _, _, _ := iostreams.Test()
 	f := cmdutil.NewFactory(ios, func(string) string { return "" }, "dev", context.Background())
-	root := NewCmdRoot(f)
+	root := cli.NewCmdRoot(f)
 	root.DisableAutoGenTag = true
 	files := map[string][]byte{}
 
