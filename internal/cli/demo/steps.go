@@ -123,7 +123,7 @@ const symbolsTokenVar = "SYMBOLS_TOKEN"
 
 // publishedKey is the client key the one-command publish files under the
 // emulator's known blob (a PDB's name/GUID+age/name).
-const publishedKey = "demo.pdb/497B72F6390A44FC878E5A2D63B6CC4B1/demo.pdb"
+const publishedKey = "demo.pdb/497b72f6390a44fc878e5a2d63b6cc4b1/demo.pdb"
 
 // symbols are the settings every symbols step passes: the emulator's URL
 // and organization, and the token on stdin.
