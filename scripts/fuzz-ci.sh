@@ -17,16 +17,43 @@ if [ "${1:-}" = --save-corpus ]; then save=${2:?--save-corpus needs a count}; fi
 module=$(go list -m)
 cache=$(go env GOCACHE)/fuzz
 
+fuzz_one() {
+	go test -run '^$' -fuzz "^$2\$" -fuzztime "$fuzztime" -fuzzminimizetime 1s "./$1" >/tmp/fuzz-ci.$$ 2>&1
+}
+
+bare_deadline() {
+	grep -q 'context deadline exceeded' /tmp/fuzz-ci.$$ && ! grep -q 'Failing input written' /tmp/fuzz-ci.$$
+}
+
 n=0
 failed=()
+flaked=()
 start=$(date +%s)
 while IFS=: read -r file name; do
 	dir=$(dirname "$file")
 	n=$((n + 1))
 	echo "--- fuzz $dir $name ($fuzztime)"
-	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$dir" >/tmp/fuzz-ci.$$ 2>&1; then
-		cat /tmp/fuzz-ci.$$
-		failed+=("$dir $name")
+	if ! fuzz_one "$dir" "$name"; then
+		# Go 1.26's fuzzing coordinator can end a duration-bounded run with
+		# a bare "context deadline exceeded" and no failing input (a race
+		# at the -fuzztime deadline: go.dev/issue/75804, fixed in Go 1.27).
+		# That is no finding: run the target once more, and count a second
+		# bare deadline as a flake. A real failure writes its input.
+		if bare_deadline; then
+			echo "    (Go's fuzzing deadline race, no failing input: once more)"
+			if ! fuzz_one "$dir" "$name"; then
+				if bare_deadline; then
+					echo "    (the deadline race again: counted as a flake, not a failure)"
+					flaked+=("$dir $name")
+				else
+					cat /tmp/fuzz-ci.$$
+					failed+=("$dir $name")
+				fi
+			fi
+		else
+			cat /tmp/fuzz-ci.$$
+			failed+=("$dir $name")
+		fi
 	fi
 	if [ "$save" -gt 0 ] && [ -d "$cache/$module/$dir/$name" ]; then
 		mkdir -p "$dir/testdata/fuzz/$name"
@@ -37,6 +64,9 @@ while IFS=: read -r file name; do
 done < <(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's/:func /:/' | sort -u)
 rm -f /tmp/fuzz-ci.$$
 echo "fuzz: $n targets, $fuzztime each, $(($(date +%s) - start)) s in all"
+if [ ${#flaked[@]} -gt 0 ]; then
+	printf 'fuzz: flaked (Go deadline race twice, no input) %s\n' "${flaked[@]}"
+fi
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'fuzz: FAILED %s\n' "${failed[@]}"
 	exit 1
