@@ -34,18 +34,7 @@ Output: the request as 'show' prints it; --json the service's answer.
 		Example:           `  diagctl symbols request seal "$id"`,
 		Args:              cmdutil.ExactArgs(1, "a REQUEST_ID"),
 		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := symapi.ParseRequestID(args[0])
-			if err != nil {
-				return err
-			}
-			opts.ID = id
-			opts.fromCmd(cmd, f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRequestSeal(opts)
-		},
+		RunE: withRequestID(f, opts, runF, runRequestSeal),
 	}
 	opts.addTokenFlag(cmd)
 	return cmd

@@ -33,18 +33,7 @@ printed.
   diagctl --json symbols request show "$id" | jq -r .status`,
 		Args:              cmdutil.ExactArgs(1, "a REQUEST_ID"),
 		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := symapi.ParseRequestID(args[0])
-			if err != nil {
-				return err
-			}
-			opts.ID = id
-			opts.fromCmd(cmd, f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRequestShow(opts)
-		},
+		RunE: withRequestID(f, opts, runF, runRequestShow),
 	}
 	opts.addTokenFlag(cmd)
 	return cmd
@@ -63,4 +52,21 @@ func runRequestShow(opts *RequestIDOptions) error {
 		return writeRaw(opts.IO.Out, r.Raw)
 	}
 	return printRequest(opts.IO, r)
+}
+
+// withRequestID is the RunE of a command whose one argument is a
+// REQUEST_ID: checked before anything else, then runF (flag tests) or run.
+func withRequestID(f *cmdutil.Factory, opts *RequestIDOptions, runF, run func(*RequestIDOptions) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		id, err := symapi.ParseRequestID(args[0])
+		if err != nil {
+			return err
+		}
+		opts.ID = id
+		opts.fromCmd(cmd, f)
+		if runF != nil {
+			return runF(opts)
+		}
+		return run(opts)
+	}
 }
