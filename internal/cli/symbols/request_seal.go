@@ -34,7 +34,7 @@ Output: the request as 'show' prints it; --json the service's answer.
 		Example:           `  diagctl symbols request seal "$id"`,
 		Args:              cmdutil.ExactArgs(1, "a REQUEST_ID"),
 		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE: withRequestID(f, opts, runF, runRequestSeal),
+		RunE:              withRequestID(f, opts, runF, runRequestSeal),
 	}
 	opts.addTokenFlag(cmd)
 	return cmd

@@ -33,7 +33,7 @@ printed.
   diagctl --json symbols request show "$id" | jq -r .status`,
 		Args:              cmdutil.ExactArgs(1, "a REQUEST_ID"),
 		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE: withRequestID(f, opts, runF, runRequestShow),
+		RunE:              withRequestID(f, opts, runF, runRequestShow),
 	}
 	opts.addTokenFlag(cmd)
 	return cmd
