@@ -9,12 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 
 	"github.com/diagctl/diagctl/internal/emulator"
 	"github.com/diagctl/diagctl/internal/exit"
@@ -63,27 +59,9 @@ func typePasswords(t *testing.T, answers []string) (string, string, int, int) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	master, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer master.Close()
-	var mu sync.Mutex
-	var shown bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			shown.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	term := openTerminal(t)
 	const prompt = "Password for " + emulator.SandboxUser + "@"
-	prompts := func() int { mu.Lock(); defer mu.Unlock(); return strings.Count(shown.String(), prompt) }
+	prompts := func() int { return strings.Count(term.output(), prompt) }
 
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -92,12 +70,11 @@ func typePasswords(t *testing.T, answers []string) (string, string, int, int) {
 		"DIAGCTL_SANDBOX_SERVER=" + srv.URL, "DIAGCTL_SANDBOX_USER=" + emulator.SandboxUser}
 	cmd.Stdin = strings.NewReader("")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.ExtraFiles = []*os.File{tty} // fd 3, made the controlling terminal
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 3}
+	term.controlling(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	tty.Close()
+	term.tty.Close()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	var werr error
@@ -120,7 +97,7 @@ func typePasswords(t *testing.T, answers []string) (string, string, int, int) {
 		if done {
 			break
 		}
-		io.WriteString(master, a+"\n")
+		io.WriteString(term.master, a+"\n")
 	}
 	if !done {
 		select {

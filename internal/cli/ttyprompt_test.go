@@ -9,13 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 
 	"github.com/diagctl/diagctl/internal/emulator"
 )
@@ -33,28 +28,7 @@ func TestPasswordPromptOnControllingTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	master, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer master.Close()
-	var mu sync.Mutex
-	var shown bytes.Buffer
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		buf := make([]byte, 4096)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			shown.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	output := func() string { mu.Lock(); defer mu.Unlock(); return shown.String() }
+	term := openTerminal(t)
 
 	dir := t.TempDir()
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
@@ -68,43 +42,35 @@ func TestPasswordPromptOnControllingTerminal(t *testing.T) {
 		"DIAGCTL_SANDBOX_SERVER=" + srv.URL, "DIAGCTL_SANDBOX_USER=" + emulator.SandboxUser}
 	cmd.Stdin = strings.NewReader(emulator.TaskOK + "\n")
 	cmd.Stdout, cmd.Stderr = &stdout, devnull
-	cmd.ExtraFiles = []*os.File{tty} // fd 3, made the controlling terminal
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 3}
+	term.controlling(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 
-	echo := func() bool {
-		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tio.Lflag&unix.ECHO != 0
-	}
 	waitUntil(t, exited, "the prompt on the terminal", func() bool {
-		return strings.Contains(output(), "Password for "+emulator.SandboxUser+"@") && !echo()
+		return strings.Contains(term.output(), "Password for "+emulator.SandboxUser+"@") && !term.echo(t)
 	})
-	io.WriteString(master, emulator.SandboxPassword+"\n")
+	io.WriteString(term.master, emulator.SandboxPassword+"\n")
 	select {
 	case err := <-exited:
 		if err != nil {
-			t.Fatalf("diagctl: %v; terminal showed %q", err, output())
+			t.Fatalf("diagctl: %v; terminal showed %q", err, term.output())
 		}
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
-		t.Fatalf("diagctl did not finish; terminal showed %q", output())
+		t.Fatalf("diagctl did not finish; terminal showed %q", term.output())
 	}
-	if !echo() {
+	if !term.echo(t) {
 		t.Error("echo left off")
 	}
 	if !strings.Contains(stdout.String(), filepath.Join(dir, "debug_report_"+emulator.TaskOK+".zip")) {
 		t.Errorf("stdout %q", stdout.String())
 	}
-	io.WriteString(tty, "<end>") // everything echoed came before this
-	waitUntil(t, nil, "the marker", func() bool { return strings.Contains(output(), "<end>") })
-	if strings.Contains(output(), emulator.SandboxPassword) {
-		t.Errorf("password echoed: %q", output())
+	io.WriteString(term.tty, "<end>") // everything echoed came before this
+	waitUntil(t, nil, "the marker", func() bool { return strings.Contains(term.output(), "<end>") })
+	if strings.Contains(term.output(), emulator.SandboxPassword) {
+		t.Errorf("password echoed: %q", term.output())
 	}
 }
