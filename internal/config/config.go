@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -58,7 +59,7 @@ func DefaultPath(getenv func(string) string) string {
 	return filepath.Join(dir, "diagctl", "config.yaml")
 }
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var profileName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+$`) })
 
 // Load reads the file at path (a missing file is an empty configuration:
 // see Exists). A file that holds a secret and is readable by others loads,
@@ -66,7 +67,7 @@ var profileName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func Load(path, profile string, getenv func(string) string) (*Config, error) {
 	c := &Config{path: path, profile: profile, getenv: getenv, flags: map[string]*pflag.Flag{}, v: viper.New()}
 	c.v.SetConfigType("yaml")
-	if profile != "" && !profileName.MatchString(profile) {
+	if profile != "" && !profileName().MatchString(profile) {
 		return nil, exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", profile)
 	}
 	// viper folds keys to lower case; so must Set, or "--profile Prod"
@@ -124,7 +125,7 @@ func profileNamesIn(data []byte) []string {
 	}
 	names := make([]string, 0, len(doc.Profiles))
 	for k := range doc.Profiles {
-		if profileName.MatchString(k) {
+		if profileName().MatchString(k) {
 			names = append(names, strings.ToLower(k))
 		}
 	}
@@ -199,7 +200,7 @@ func (c *Config) holdsSecret() bool {
 // EditProfile makes Set and Unset write under profiles.<name>, which need
 // not exist yet (config set creates it).
 func (c *Config) EditProfile(name string) error {
-	if name != "" && !profileName.MatchString(name) {
+	if name != "" && !profileName().MatchString(name) {
 		return exit.UsageErrorf("profile names use letters, digits, '-' and '_'", "bad profile name %q", name)
 	}
 	c.profile = strings.ToLower(name) // as in Load: viper folds keys

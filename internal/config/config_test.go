@@ -672,7 +672,7 @@ func FuzzProfileNames(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, n := range profileNamesIn(data) {
-			if !profileName.MatchString(n) || n != strings.ToLower(n) {
+			if !profileName().MatchString(n) || n != strings.ToLower(n) {
 				t.Fatalf("offered %q", n)
 			}
 		}

@@ -193,13 +193,15 @@ func redactURL(raw string) string {
 
 // secretParam matches query parameter names that carry credentials:
 // Azure SAS "sig", S3 "X-Amz-Signature"/"X-Amz-Credential", tokens, keys.
-var secretParam = regexp.MustCompile(`(?i)^(sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|token|access_token|api[-_]?key|key|password|secret)$`)
+var secretParam = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|token|access_token|api[-_]?key|key|password|secret)$`)
+})
 
 func redactQuery(q string) string {
 	parts := strings.Split(q, "&")
 	for i, p := range parts {
 		name, _, hasValue := strings.Cut(p, "=")
-		if n, err := url.QueryUnescape(name); err == nil && hasValue && secretParam.MatchString(n) {
+		if n, err := url.QueryUnescape(name); err == nil && hasValue && secretParam().MatchString(n) {
 			parts[i] = name + "=" + Redacted
 		}
 	}

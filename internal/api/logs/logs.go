@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/diagctl/diagctl/internal/api"
 	"github.com/diagctl/diagctl/internal/api/logs/aksk"
@@ -17,17 +18,17 @@ import (
 	"github.com/diagctl/diagctl/internal/httpx"
 )
 
-var subJobID = regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
+var subJobID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z]{32}$`) })
 
 // ValidSubJobID accepts 32 characters of [0-9A-Za-z].
 func ValidSubJobID(id string) error {
-	if !subJobID.MatchString(id) {
+	if !subJobID().MatchString(id) {
 		return exit.UsageErrorf("a sub-job ID is 32 letters and digits, such as a777ff00d3cf4d369d87066806ae0001", "a sub-job ID is 32 letters and digits (this one has %d characters)", len(id))
 	}
 	return nil
 }
 
-var region = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`)
+var region = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`) })
 
 // Endpoint resolves the service URL: the endpoint setting, else the
 // region's public endpoint.
@@ -38,7 +39,7 @@ func Endpoint(endpoint, regionName string) (*url.URL, error) {
 	if regionName == "" {
 		return nil, exit.UsageErrorf("pass --region (e.g. cn-north-4) or --endpoint, or set DIAGCTL_LOGS_REGION or DIAGCTL_LOGS_ENDPOINT", "no CodeArts Check endpoint or region")
 	}
-	if !region.MatchString(regionName) {
+	if !region().MatchString(regionName) {
 		return nil, exit.UsageErrorf("a region looks like cn-north-4 or ap-southeast-3", "%q is not a Huawei Cloud region", regionName)
 	}
 	return httpx.BaseURL("https://codearts-check."+regionName+".myhuaweicloud.com", "--region")

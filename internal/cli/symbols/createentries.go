@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -200,7 +201,7 @@ func isPath(arg string) bool {
 	return err == nil
 }
 
-var apiVersionPattern = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}(-preview(\.[0-9]{1,3})?)?$`)
+var apiVersionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}(-preview(\.[0-9]{1,3})?)?$`) })
 
 // checkFlags refuses flag combinations that make no sense (exit 2, with
 // the usage line) before anything is read or sent.
@@ -219,7 +220,7 @@ func (o *CreateEntriesOptions) checkFlags() error {
 		return exit.FlagErrorf("--batch-size must be 1 or more, got %d", o.BatchSize)
 	case o.Parallel < 1:
 		return exit.FlagErrorf("--parallel must be 1 or more, got %d", o.Parallel)
-	case !apiVersionPattern.MatchString(o.APIVersion):
+	case !apiVersionPattern().MatchString(o.APIVersion):
 		return exit.FlagErrorf("--api-version %q is not an api-version such as %s or %s", o.APIVersion, symbols.DefaultAPIVersion, symbols.PreviewVersion(symbols.DefaultAPIVersion))
 	}
 	return nil

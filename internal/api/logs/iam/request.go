@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 
 	"github.com/diagctl/diagctl/internal/exit"
 	"github.com/diagctl/diagctl/internal/httpx"
@@ -36,7 +37,7 @@ const ContentType = "application/json;charset=UTF-8"
 // secret: the trace must redact it (httpx already does).
 const SubjectTokenHeader = "X-Subject-Token"
 
-var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`)
+var regionName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`) })
 
 // Endpoint resolves the IAM base URL: the iam-endpoint setting when set,
 // else https://iam.<region>.myhuaweicloud.com.
@@ -48,7 +49,7 @@ func Endpoint(endpoint, region string) (*url.URL, error) {
 		return nil, exit.UsageErrorf("pass --region (e.g. cn-north-4) or --iam-endpoint, or set DIAGCTL_LOGS_REGION or DIAGCTL_LOGS_IAM_ENDPOINT",
 			"no IAM endpoint or region to get a token from")
 	}
-	if !regionName.MatchString(region) {
+	if !regionName().MatchString(region) {
 		return nil, exit.UsageErrorf("a region looks like cn-north-4 or ap-southeast-3", "%q is not a Huawei Cloud region", region)
 	}
 	return httpx.BaseURL("https://iam."+region+".myhuaweicloud.com", "--region")
@@ -78,7 +79,7 @@ const (
 	userIDSetting   = "--iam-user-id / DIAGCTL_LOGS_IAM_USER_ID / logs.iam-user-id"
 )
 
-var mfaCode = regexp.MustCompile(`^[0-9]{6}$`)
+var mfaCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{6}$`) })
 
 // Validate checks the login before anything is sent (exit 2 errors that
 // name the setting to fix). It does not prompt: the command asks for a
@@ -95,7 +96,7 @@ func (p PasswordLogin) Validate() error {
 		return exit.UsageErrorf("pass --region (e.g. cn-north-4) or set DIAGCTL_LOGS_REGION: the token is scoped to the region's project", "no project (region) to scope the IAM token to")
 	case p.MFACode != "" && p.UserID == "":
 		return ErrMFANeedsUserID
-	case p.MFACode != "" && !mfaCode.MatchString(p.MFACode):
+	case p.MFACode != "" && !mfaCode().MatchString(p.MFACode):
 		return exit.UsageErrorf("give the 6-digit code your virtual MFA device shows now", "the MFA code must be 6 digits")
 	}
 	return nil
